@@ -1,0 +1,201 @@
+/**
+ * YAML as Ansible reads it (YAML 1.1: `yes`/`no` booleans, `0755` octal, `<<` merge keys, `!vault`, `!unsafe`),
+ * turned into plain values while remembering where every mapping, sequence and key came from, so that later
+ * stages can say "file:line:column" about anything a user wrote.
+ */
+import { readFileSync } from "node:fs";
+import {
+  Alias,
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  Scalar,
+  type Node,
+  type ScalarTag,
+} from "yaml";
+import { ExitCode, InfraError, type SourceLocation } from "./errors.js";
+import { VaultString } from "../vault/vault-string.js";
+
+/** A string Ansible must never template (`!unsafe`). */
+export class UnsafeText {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+const nodeLocations = new WeakMap<object, SourceLocation>();
+const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
+
+/** Where a mapping or sequence read from YAML starts. */
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return typeof value === "object" && value !== null ? nodeLocations.get(value) : undefined;
+}
+
+/** Where the key `key` of a mapping read from YAML was written (falls back to the mapping). */
+export function keyLocationOf(map: unknown, key: string): SourceLocation | undefined {
+  if (typeof map !== "object" || map === null) return undefined;
+  return keyLocations.get(map)?.get(key) ?? nodeLocations.get(map);
+}
+
+/** Attach a location to a value built by code (e.g. a task produced from `k=v` args) so errors still point home. */
+export function setLocation(value: object, loc: SourceLocation | undefined): void {
+  if (loc) nodeLocations.set(value, loc);
+}
+
+const vaultTag: ScalarTag = {
+  tag: "!vault",
+  resolve: (str: string) => new VaultString(str.trim()),
+};
+// PyYAML's booleans (what Ansible reads): unlike YAML 1.1's full list, `y` and `n` stay strings.
+const pyBool = (value: boolean, test: RegExp): ScalarTag => ({
+  tag: "tag:yaml.org,2002:bool",
+  default: true,
+  test,
+  resolve: () => value,
+  stringify: ({ value: v }) => (v ? "true" : "false"),
+});
+const pyTrue = pyBool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/);
+const pyFalse = pyBool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/);
+
+const unsafeTag: ScalarTag = {
+  tag: "!unsafe",
+  resolve: (str: string) => new UnsafeText(str),
+};
+
+export interface ParsedYaml {
+  documents: unknown[];
+  source: string;
+}
+
+function excerptAt(source: string, line: number): string {
+  return source.split("\n")[line - 1] ?? "";
+}
+
+/** Parse YAML text. Syntax errors become InfraErrors with file:line:column and the offending line. */
+export function parseYaml(source: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(source, {
+    version: "1.1",
+    merge: true,
+    customTags: (tags) => [
+      pyTrue,
+      pyFalse,
+      ...tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:bool"),
+      vaultTag,
+      unsafeTag,
+    ],
+    lineCounter,
+    uniqueKeys: false, // Ansible (PyYAML) lets the last duplicate key win
+    prettyErrors: false,
+  });
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      throw new InfraError(`YAML syntax error: ${firstLine(err.message)}`, {
+        location: { file, line: pos.line, column: pos.col },
+        excerpt: excerptAt(source, pos.line),
+        hint: "Check the indentation and quoting on this line or the one before it.",
+        exitCode: ExitCode.parse,
+      });
+    }
+  }
+  const at = (node: { range?: [number, number, number] | null } | null | undefined): SourceLocation => {
+    const offset = node?.range?.[0] ?? 0;
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  const documents = list.map((doc) => convert(doc.contents as Node | null, doc, at));
+  return { documents, source };
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+
+type LocateFn = (node: { range?: [number, number, number] | null } | null | undefined) => SourceLocation;
+
+function convert(node: Node | Alias | null | undefined, doc: Document, at: LocateFn): unknown {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined, doc, at);
+  if (isScalar(node)) return scalarValue(node);
+  if (isSeq(node)) {
+    const out: unknown[] = [];
+    nodeLocations.set(out, at(node));
+    for (const item of node.items) out.push(convert(item as Node, doc, at));
+    return out;
+  }
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const keys = new Map<string, SourceLocation>();
+    nodeLocations.set(out, at(node));
+    keyLocations.set(out, keys);
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      const rawKey = isScalar(keyNode) ? keyNode.value : convert(keyNode, doc, at);
+      if (isScalar(keyNode) && keyNode.source === "<<") {
+        mergeInto(out, keys, convert(pair.value as Node, doc, at));
+        continue;
+      }
+      const key = String(rawKey);
+      out[key] = convert(pair.value as Node, doc, at);
+      keys.set(key, at(keyNode as Node));
+    }
+    return out;
+  }
+  return null;
+}
+
+function mergeInto(out: Record<string, unknown>, keys: Map<string, SourceLocation>, src: unknown): void {
+  const sources = Array.isArray(src) ? src : [src];
+  for (const s of sources) {
+    if (typeof s !== "object" || s === null) continue;
+    for (const [k, v] of Object.entries(s)) {
+      if (!(k in out)) {
+        out[k] = v;
+        const loc = keyLocationOf(s, k);
+        if (loc) keys.set(k, loc);
+      }
+    }
+  }
+}
+
+function scalarValue(node: Scalar): unknown {
+  const v = node.value;
+  if (v instanceof VaultString) return v;
+  if (v instanceof UnsafeText) return v;
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}
+
+/** Read and parse a YAML file; a missing or unreadable file is an InfraError naming it. */
+export function readYamlFile(file: string): ParsedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InfraError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      location: { file },
+      hint: "Check that the path is right and readable.",
+      exitCode: ExitCode.parse,
+    });
+  }
+  return parseYaml(text, file);
+}
+
+/** The single document of a YAML file (an empty file is null). */
+export function loadYamlFile(file: string): unknown {
+  return readYamlFile(file).documents[0] ?? null;
+}
