@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { formatError, isInfraError, ExitCode } from "../util/errors.js";
 import { registerLab } from "./commands/lab.js";
+import { registerVault } from "./commands/vault.js";
 import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerLab(program);
+  registerVault(program);
   return program;
 }
 
