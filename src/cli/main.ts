@@ -41,7 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as Error;
     process.stderr.write(`ERROR! Unexpected internal error: ${err?.message ?? String(e)}\n`);
     if (debugWanted(argv) && err?.stack) process.stderr.write(`${err.stack}\n`);
-    else process.stderr.write("Run again with -vvvv (or INFRA_DEBUG=1) for the stack trace, and please report it.\n");
+    else
+      process.stderr.write(
+        "Run again with -vvvv (or INFRA_DEBUG=1) for the stack trace, and please report it.\n",
+      );
     return 250;
   }
 }

@@ -27,7 +27,13 @@ export class InfraError extends Error {
 
   constructor(
     message: string,
-    opts: { location?: SourceLocation; hint?: string; exitCode?: number; excerpt?: string; cause?: unknown } = {},
+    opts: {
+      location?: SourceLocation;
+      hint?: string;
+      exitCode?: number;
+      excerpt?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "InfraError";
