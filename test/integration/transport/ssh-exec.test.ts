@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommandTimeoutError } from "../../../src/transport/errors.js";
+import { connectSsh, type SshConnection } from "../../../src/transport/ssh.js";
+import { startSshdContainer, type SshdContainer } from "./sshd-container.js";
+
+let lab: SshdContainer;
+let conn: SshConnection;
+
+beforeAll(async () => {
+  lab = await startSshdContainer();
+  conn = await connectSsh({
+    host: "127.0.0.1",
+    port: lab.port,
+    user: "ubuntu",
+    privateKeyPath: lab.keyFile,
+    agent: false,
+    knownHostsFiles: [lab.knownHostsFile],
+    globalKnownHostsFiles: [],
+  });
+});
+
+afterAll(async () => {
+  await conn?.close();
+  lab?.stop();
+});
+
+describe("ssh exec", () => {
+  it("returns rc, stdout and stderr apart", async () => {
+    const r = await conn.exec("echo out; echo err >&2; exit 3");
+    expect(r).toEqual({ rc: 3, stdout: "out\n", stderr: "err\n" });
+  });
+
+  it("runs under /bin/sh whatever the login shell", async () => {
+    const r = await conn.exec('readlink /proc/$$/exe; echo "$0"');
+    expect(r.stdout).toBe("/usr/bin/dash\n/bin/sh\n");
+  });
+
+  it("feeds stdin, text and binary", async () => {
+    expect((await conn.exec("tr a-z A-Z", { stdin: "hello\n" })).stdout).toBe("HELLO\n");
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const r = await conn.exec("od -An -tx1 -v | tr -d ' \\n'", { stdin: bytes });
+    expect(r.stdout).toBe(bytes.toString("hex"));
+  });
+
+  it("gives the command EOF on stdin when there is no input", async () => {
+    expect((await conn.exec("cat; echo done")).stdout).toBe("done\n");
+  });
+
+  it("exports environment variables, quoting their values", async () => {
+    const r = await conn.exec('printf "%s|%s" "$A" "$B"', { env: { A: "it's $HOME", B: "two\nlines" } });
+    expect(r.stdout).toBe("it's $HOME|two\nlines");
+  });
+
+  it("runs in cwd, and fails cleanly when cwd does not exist", async () => {
+    expect((await conn.exec("pwd", { cwd: "/etc/ssh" })).stdout).toBe("/etc/ssh\n");
+    const r = await conn.exec("echo never", { cwd: "/no/such dir" });
+    expect(r.rc).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("/no/such dir");
+  });
+
+  it("uses another shell when asked", async () => {
+    const r = await conn.exec("echo ${BASH_VERSION:+bash}; [[ 1 == 1 ]] && echo ok", { shell: "/bin/bash" });
+    expect(r.stdout).toBe("bash\nok\n");
+  });
+
+  it("runs 50 commands in parallel on one connection, each with its own output", async () => {
+    const before = conn.stats.roundTrips;
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => conn.exec(`sleep 0.2; echo ${i}; echo e${i} >&2; exit ${i % 7}`)),
+    );
+    results.forEach((r, i) => expect(r).toEqual({ rc: i % 7, stdout: `${i}\n`, stderr: `e${i}\n` }));
+    expect(conn.stats.roundTrips - before).toBe(50);
+    // 8 at a time: about 7 waves of 0.2 s, far from 50 sequential sleeps.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Still one SSH connection: one sshd session process for user ubuntu.
+    const sessions = lab.sh("pgrep -c -u ubuntu -x sshd || true").trim();
+    expect(sessions).toBe("1");
+  });
+
+  it("counts one round trip and the bytes sent per operation", async () => {
+    const before = { ...conn.stats };
+    await conn.exec("true");
+    await conn.put("/tmp/rt.txt", "12345");
+    await conn.get("/tmp/rt.txt");
+    expect(conn.stats.roundTrips - before.roundTrips).toBe(3);
+    expect(conn.stats.bytesSent - before.bytesSent).toBeGreaterThan(5);
+  });
+
+  it("kills a command that runs past timeoutMs", async () => {
+    const started = Date.now();
+    await expect(conn.exec("sleep 30", { timeoutMs: 300 })).rejects.toBeInstanceOf(CommandTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The connection is still usable afterwards.
+    expect((await conn.exec("echo alive")).stdout).toBe("alive\n");
+  });
+
+  it("reports a signal death", async () => {
+    const r = await conn.exec("kill -TERM $$");
+    expect(r.rc).toBe(143);
+    expect(r.signal).toBe("SIGTERM");
+  });
+
+  it("streams stdin/stdout of a program with execStream", async () => {
+    const stream = await conn.execStream('while read l; do echo "got $l"; done; echo bye >&2');
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    const err: Buffer[] = [];
+    stream.stderr.on("data", (c: Buffer) => err.push(c));
+    stream.write("a\n");
+    stream.end("b\n");
+    const exit = await stream.exit;
+    await new Promise((r) => setImmediate(r));
+    expect(exit.rc).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe("got a\ngot b\n");
+    expect(Buffer.concat(err).toString()).toBe("bye\n");
+  });
+
+  it("forwards a TCP stream from the remote host", async () => {
+    // sshd itself listens on 22 inside the container: its banner proves the tunnel.
+    const tunnel = await conn.forward("127.0.0.1", 22);
+    const banner = await new Promise<string>((resolve) =>
+      tunnel.once("data", (c: Buffer) => resolve(c.toString())),
+    );
+    tunnel.destroy();
+    expect(banner).toMatch(/^SSH-2\.0-OpenSSH/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * A throwaway lab host with sshd for the transport tests: its own container from localhost/infra-lab:try, its own
+ * client key, a known_hosts file holding its real host keys. The project's lab tool will replace this helper.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const LAB_IMAGE = "localhost/infra-lab:try";
+
+export interface SshdContainer {
+  name: string;
+  port: number;
+  /** Private key accepted for users ubuntu and root. */
+  keyFile: string;
+  /** known_hosts with the container's host keys, as `[127.0.0.1]:port`. */
+  knownHostsFile: string;
+  /** The container's public host keys by type ("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"): "type base64". */
+  hostKeys: Record<string, string>;
+  dir: string;
+  /** Runs a shell command inside the container as root and returns its stdout. */
+  sh(script: string): string;
+  stop(): void;
+}
+
+function podman(args: string[], input?: string): string {
+  return execFileSync("podman", args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("data", () => (s.destroy(), resolve(true)));
+    s.once("error", () => resolve(false));
+    setTimeout(() => (s.destroy(), resolve(false)), 500);
+  });
+}
+
+export async function startSshdContainer(): Promise<SshdContainer> {
+  const dir = mkdtempSync(join(tmpdir(), "infra-transport-"));
+  const keyFile = join(dir, "id_ed25519");
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "infra-transport-test", "-f", keyFile]);
+  const name = `infra-transport-test-${process.pid}`;
+  podman(["rm", "-f", name]);
+  podman([
+    "run",
+    "-d",
+    "--runtime",
+    "runc",
+    "--ulimit",
+    "nofile=20000:20000",
+    "--ulimit",
+    "nproc=16384:16384",
+    "--name",
+    name,
+    "-e",
+    `LAB_AUTHORIZED_KEY=${readFileSync(`${keyFile}.pub`, "utf8").trim()}`,
+    "-e",
+    "LAB_SERVICES=ssh",
+    "-p",
+    "127.0.0.1::22",
+    LAB_IMAGE,
+  ]);
+  const sh = (script: string) => podman(["exec", "-i", name, "/bin/sh", "-c", script]);
+  const stop = () => {
+    try {
+      podman(["rm", "-f", "-t", "0", name]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const port = Number(/:(\d+)\s*$/.exec(podman(["port", name, "22/tcp"]).trim())?.[1]);
+    const deadline = Date.now() + 30_000;
+    while (!(sh("test -e /run/lab-ready && echo yes || true").includes("yes") && (await portOpen(port)))) {
+      if (Date.now() > deadline)
+        throw new Error(`container ${name} did not get ready: ${podman(["logs", name])}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const hostKeys: Record<string, string> = {};
+    for (const line of sh("cat /etc/ssh/ssh_host_*_key.pub").trim().split("\n")) {
+      const [type, key] = line.split(/\s+/);
+      hostKeys[type] = `${type} ${key}`;
+    }
+    const knownHostsFile = join(dir, "known_hosts");
+    writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostKeys["ssh-ed25519"]}\n`);
+    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
