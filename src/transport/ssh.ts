@@ -128,6 +128,8 @@ export function connectSsh(opts: SshOptions): Promise<SshConnection> {
       resolve(new SshConnection(name, client, opts.maxSessions ?? 8));
     };
     client.on("error", onError).once("ready", onReady).once("close", onClose);
+    // Small request/reply packets: don't let Nagle hold one back waiting for an ACK.
+    client.once("connect", () => client.setNoDelay(true));
     client.connect({
       host: opts.host,
       port,

@@ -20,8 +20,8 @@ export interface SshdContainer {
   /** The container's public host keys by type ("ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa"): "type base64". */
   hostKeys: Record<string, string>;
   dir: string;
-  /** Runs a shell command inside the container as root and returns its stdout. */
-  sh(script: string): string;
+  /** Runs a shell command inside the container as root (with `input` on stdin) and returns its stdout. */
+  sh(script: string, input?: string): string;
   stop(): void;
 }
 
@@ -63,7 +63,7 @@ export async function startSshdContainer(): Promise<SshdContainer> {
     "127.0.0.1::22",
     LAB_IMAGE,
   ]);
-  const sh = (script: string) => podman(["exec", "-i", name, "/bin/sh", "-c", script]);
+  const sh = (script: string, input?: string) => podman(["exec", "-i", name, "/bin/sh", "-c", script], input);
   const stop = () => {
     try {
       podman(["rm", "-f", "-t", "0", name]);
