@@ -3,7 +3,14 @@
  * salt into 80 bytes = AES-256-CTR key (32) + HMAC-SHA256 key (32) + counter IV (16). The plaintext is PKCS7-padded
  * even though CTR does not need it, because Ansible does; the HMAC covers the ciphertext (encrypt-then-MAC).
  */
-import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  pbkdf2Sync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import type { Payload } from "./envelope.js";
 
 const ITERATIONS = 10000;

@@ -18,7 +18,10 @@ export function resolveTarget(file: string): string {
 
 export function writeFileAtomic(file: string, data: Buffer | string): void {
   const target = resolveTarget(file);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
   try {
     const fd = openSync(tmp, "wx", 0o600);
     try {

@@ -3,31 +3,37 @@
  * every line they print. Secrets shorter than 3 characters are ignored: censoring "1" or "no" everywhere would
  * mangle output without protecting anything.
  *
- * Matching is indexed by each secret's first three UTF-16 units, so censoring costs one map lookup per character of
- * output however many secrets there are; at each position the longest registered secret wins.
+ * The secrets live in a trie of UTF-16 units: at each position of the output one walk finds the longest secret
+ * starting there, so the cost depends on the output's length, not on how many secrets are registered, even when
+ * they share long prefixes (password hashes, key headers).
  */
 export const CENSORED = "********";
 const MIN_LENGTH = 3;
 
-const secrets = new Set<string>();
-/** First-three-units key → secrets starting with them, longest first. */
-const byPrefix = new Map<number, string[]>();
-
-function prefixKey(text: string, i: number): number {
-  // Three 16-bit units fit exactly in 48 bits, well inside a double's 53-bit integer range.
-  return text.charCodeAt(i) * 0x100000000 + text.charCodeAt(i + 1) * 0x10000 + text.charCodeAt(i + 2);
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  /** A whole secret ends here. */
+  end: boolean;
 }
 
+const newNode = (): TrieNode => ({ next: new Map(), end: false });
+let root = newNode();
+let count = 0;
+
 function add(text: string): void {
-  if (text.length < MIN_LENGTH || secrets.has(text)) return;
-  secrets.add(text);
-  const key = prefixKey(text, 0);
-  const bucket = byPrefix.get(key);
-  if (!bucket) byPrefix.set(key, [text]);
-  else {
-    bucket.push(text);
-    bucket.sort((a, b) => b.length - a.length);
+  if (text.length < MIN_LENGTH) return;
+  let node = root;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let child = node.next.get(code);
+    if (!child) {
+      child = newNode();
+      node.next.set(code, child);
+    }
+    node = child;
   }
+  if (!node.end) count++;
+  node.end = true;
 }
 
 /**
@@ -41,30 +47,35 @@ export function registerSecret(text: string): void {
 
 /** Replaces every registered secret in the text by ********. */
 export function censor(text: string): string {
-  if (byPrefix.size === 0 || text.length < MIN_LENGTH) return text;
+  if (count === 0 || text.length < MIN_LENGTH) return text;
   let out = "";
   let copiedUpTo = 0;
-  const last = text.length - MIN_LENGTH;
-  for (let i = 0; i <= last; ) {
-    const bucket = byPrefix.get(prefixKey(text, i));
-    const hit = bucket?.find((s) => text.startsWith(s, i));
-    if (hit === undefined) {
+  for (let i = 0; i < text.length;) {
+    // Walk the trie as far as the text follows it, remembering where the longest secret ended.
+    let node: TrieNode | undefined = root;
+    let matchEnd = -1;
+    for (let j = i; j < text.length; j++) {
+      node = node.next.get(text.charCodeAt(j));
+      if (!node) break;
+      if (node.end) matchEnd = j + 1;
+    }
+    if (matchEnd < 0) {
       i++;
       continue;
     }
     out += text.slice(copiedUpTo, i) + CENSORED;
-    i += hit.length;
+    i = matchEnd;
     copiedUpTo = i;
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
 
 export function isCensorActive(): boolean {
-  return secrets.size > 0;
+  return count > 0;
 }
 
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
-  secrets.clear();
-  byPrefix.clear();
+  root = newNode();
+  count = 0;
 }

@@ -35,18 +35,22 @@ function formatError(what: string, origin: Origin, hint?: string): InfraError {
   return new InfraError(`Vault format error${origin ? ` in ${origin}` : ""}: ${what}`, { hint });
 }
 
-const truncatedHint = "The vault data looks cut short; copy the whole block again (every line after the header).";
+const truncatedHint =
+  "The vault data looks cut short; copy the whole block again (every line after the header).";
 
 /** True when the data starts with the vault header, as Ansible's is_encrypted() decides. */
 export function isVaultText(data: string | Buffer): boolean {
-  const head = typeof data === "string" ? data.slice(0, VAULT_HEADER.length) : data.subarray(0, 14).toString("latin1");
+  const head =
+    typeof data === "string" ? data.slice(0, VAULT_HEADER.length) : data.subarray(0, 14).toString("latin1");
   return head === VAULT_HEADER;
 }
 
 export function formatEnvelope(payloadHex: string, label?: string): string {
   // A label turns the format into 1.2, except Ansible's implicit "default" which stays 1.1.
   const header =
-    label && label !== "default" ? `${VAULT_HEADER};1.2;${CIPHER_NAME};${label}` : `${VAULT_HEADER};1.1;${CIPHER_NAME}`;
+    label && label !== "default"
+      ? `${VAULT_HEADER};1.2;${CIPHER_NAME};${label}`
+      : `${VAULT_HEADER};1.1;${CIPHER_NAME}`;
   const lines = [header];
   for (let i = 0; i < payloadHex.length; i += 80) lines.push(payloadHex.slice(i, i + 80));
   return `${lines.join("\n")}\n`;
@@ -54,9 +58,12 @@ export function formatEnvelope(payloadHex: string, label?: string): string {
 
 export function parseEnvelope(text: string, origin?: Origin): Envelope {
   if (!isVaultText(text)) {
-    throw new InfraError(`Input is not vault encrypted data${origin ? `: ${origin} is not a vault encrypted file` : ""}`, {
-      hint: `Vault data starts with "${VAULT_HEADER};1.1;AES256" or "${VAULT_HEADER};1.2;AES256;<label>".`,
-    });
+    throw new InfraError(
+      `Input is not vault encrypted data${origin ? `: ${origin} is not a vault encrypted file` : ""}`,
+      {
+        hint: `Vault data starts with "${VAULT_HEADER};1.1;AES256" or "${VAULT_HEADER};1.2;AES256;<label>".`,
+      },
+    );
   }
   const lines = text.split(/\r?\n|\r/);
   const parts = lines[0]!.trim().split(";");
@@ -77,7 +84,11 @@ export function parseEnvelope(text: string, origin?: Origin): Envelope {
     );
   }
   if (cipher !== CIPHER_NAME) {
-    throw formatError(`unknown cipher "${cipher}"`, origin, `Ansible Vault only knows the ${CIPHER_NAME} cipher.`);
+    throw formatError(
+      `unknown cipher "${cipher}"`,
+      origin,
+      `Ansible Vault only knows the ${CIPHER_NAME} cipher.`,
+    );
   }
   const label = parts[3]?.trim() || undefined;
   const bodyLines = lines.slice(1).map((l) => l.trim());
@@ -92,15 +103,18 @@ export function parseEnvelope(text: string, origin?: Origin): Envelope {
     }
   });
   const body = bodyLines.join("");
-  if (body.length === 0) throw formatError("no encrypted data after the header (truncated)", origin, truncatedHint);
+  if (body.length === 0)
+    throw formatError("no encrypted data after the header (truncated)", origin, truncatedHint);
   if (body.length % 2 !== 0) throw formatError("odd number of hex digits (truncated)", origin, truncatedHint);
   return { version, cipher, label, body };
 }
 
 function hexField(name: string, hex: string | undefined, origin: Origin): Buffer {
-  if (hex === undefined || hex.length === 0) throw formatError(`the ${name} is missing (truncated)`, origin, truncatedHint);
+  if (hex === undefined || hex.length === 0)
+    throw formatError(`the ${name} is missing (truncated)`, origin, truncatedHint);
   if (!/^[0-9a-fA-F]*$/.test(hex)) throw formatError(`the ${name} is not hexadecimal`, origin);
-  if (hex.length % 2 !== 0) throw formatError(`the ${name} has an odd number of hex digits (truncated)`, origin, truncatedHint);
+  if (hex.length % 2 !== 0)
+    throw formatError(`the ${name} has an odd number of hex digits (truncated)`, origin, truncatedHint);
   return Buffer.from(hex, "hex");
 }
 
@@ -114,7 +128,8 @@ export function parsePayload(body: string, origin?: Origin): Payload {
   const ctHex = second < 0 ? undefined : inner.slice(second + 1);
   const salt = hexField("salt", saltHex, origin);
   const hmac = hexField("HMAC", hmacHex, origin);
-  if (hmac.length !== 32) throw formatError(`the HMAC is ${hmac.length} bytes, not 32`, origin, truncatedHint);
+  if (hmac.length !== 32)
+    throw formatError(`the HMAC is ${hmac.length} bytes, not 32`, origin, truncatedHint);
   const ciphertext = hexField("ciphertext", ctHex, origin);
   if (ciphertext.length % 16 !== 0) {
     throw formatError(

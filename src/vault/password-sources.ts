@@ -46,7 +46,11 @@ function isExecutable(file: string): boolean {
   return st.isFile() && (st.mode & 0o111) !== 0;
 }
 
-function runScript(file: string, args: string[], client: boolean): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+function runScript(
+  file: string,
+  args: string[],
+  client: boolean,
+): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   return new Promise((done, fail) => {
     // A plain script keeps stderr on the terminal so it can prompt; a client script's stderr explains failures.
     const child = spawn(file, args, { stdio: ["inherit", "pipe", client ? "pipe" : "inherit"] });
@@ -62,7 +66,11 @@ function runScript(file: string, args: string[], client: boolean): Promise<{ cod
       ),
     );
     child.on("close", (code) =>
-      done({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8").trim() }),
+      done({
+        code: code ?? 1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8").trim(),
+      }),
     );
   });
 }
@@ -72,12 +80,17 @@ async function passwordFromScript(file: string, label: string | undefined): Prom
   const args = client && label ? ["--vault-id", label] : [];
   const { code, stdout, stderr } = await runScript(file, args, client);
   if (client && code === 2) {
-    throw new InfraError(`Vault password client script ${file} did not find a secret for vault-id=${label}: ${stderr}`);
+    throw new InfraError(
+      `Vault password client script ${file} did not find a secret for vault-id=${label}: ${stderr}`,
+    );
   }
   if (code !== 0) {
-    throw new InfraError(`Vault password script ${file} returned non-zero (${code})${stderr ? `: ${stderr}` : ""}`, {
-      hint: "Run the script by hand to see what goes wrong; it must print the password on stdout and exit 0.",
-    });
+    throw new InfraError(
+      `Vault password script ${file} returned non-zero (${code})${stderr ? `: ${stderr}` : ""}`,
+      {
+        hint: "Run the script by hand to see what goes wrong; it must print the password on stdout and exit 0.",
+      },
+    );
   }
   const password = stripBytes(stdout, NEWLINES);
   if (password.length === 0) {
@@ -93,7 +106,8 @@ function passwordFromPlainFile(file: string, ctx: SourceContext): Buffer {
   } catch (e) {
     throw new InfraError(`Could not read vault password file ${file}: ${(e as Error).message}`);
   }
-  if (isVaultText(data)) data = decryptBytes(data, ctx.earlier, { origin: `vault password file ${file}` }).plaintext;
+  if (isVaultText(data))
+    data = decryptBytes(data, ctx.earlier, { origin: `vault password file ${file}` }).plaintext;
   const password = stripBytes(data, NEWLINES);
   if (password.length === 0) {
     throw new InfraError(`Invalid vault password was provided from file (${file}): the file is empty`, {
@@ -103,7 +117,11 @@ function passwordFromPlainFile(file: string, ctx: SourceContext): Buffer {
   return password;
 }
 
-export async function secretFromFile(path: string, label: string | undefined, ctx: SourceContext): Promise<VaultSecret> {
+export async function secretFromFile(
+  path: string,
+  label: string | undefined,
+  ctx: SourceContext,
+): Promise<VaultSecret> {
   const file = resolve(ctx.cwd, path);
   if (!existsSync(file)) {
     throw new InfraError(`The vault password file ${file} was not found`, {
@@ -130,7 +148,8 @@ export async function secretFromPrompt(label: string | undefined, ctx: SourceCon
   const answers: string[] = [];
   for (const q of questions) {
     const answer = (await ctx.prompt(q)).trim();
-    if (answer === "") throw new InfraError("Invalid vault password was provided: the prompt answer was empty");
+    if (answer === "")
+      throw new InfraError("Invalid vault password was provided: the prompt answer was empty");
     answers.push(answer);
   }
   if (answers.some((a) => a !== answers[0])) throw new InfraError("Passwords do not match");

@@ -22,7 +22,8 @@ function readLine(): Promise<string> {
     }
     if (n === 0) {
       process.stderr.write("\n");
-      if (bytes.length === 0) return Promise.reject(new InfraError("EOF on the vault password prompt (stdin was empty)"));
+      if (bytes.length === 0)
+        return Promise.reject(new InfraError("EOF on the vault password prompt (stdin was empty)"));
       break;
     }
     if (one[0] === 0x0a) break;
@@ -46,13 +47,17 @@ function readHidden(): Promise<string> {
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString("utf8")) {
         if (ch === "\r" || ch === "\n") return finish();
-        if (ch === "\u0003") return finish(new InfraError("Interrupted at the vault password prompt", { exitCode: ExitCode.interrupted }));
+        if (ch === "\u0003")
+          return finish(
+            new InfraError("Interrupted at the vault password prompt", { exitCode: ExitCode.interrupted }),
+          );
         if (ch === "\u0004") {
           if (typed === "") return finish(new InfraError("EOF (ctrl-d) on the vault password prompt"));
           continue;
         }
         if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);
-        else if (ch === "\u0015") typed = ""; // ctrl-u erases the line, as in a cooked terminal
+        else if (ch === "\u0015")
+          typed = ""; // ctrl-u erases the line, as in a cooked terminal
         else typed += ch;
       }
     };

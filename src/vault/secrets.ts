@@ -104,7 +104,11 @@ export class VaultSecrets {
       );
     }
     const only = this.secrets[0];
-    if (!only) throw new InfraError("A vault password is required to encrypt", { hint: NO_SECRETS_HINT, exitCode: ExitCode.options });
+    if (!only)
+      throw new InfraError("A vault password is required to encrypt", {
+        hint: NO_SECRETS_HINT,
+        exitCode: ExitCode.options,
+      });
     return only;
   }
 }
@@ -112,7 +116,9 @@ export class VaultSecrets {
 /** Every source in Ansible's order: identity list, --vault-id, --vault-password-file, the configured file, prompt. */
 function sourceSpecs(o: VaultSecretOptions, env: NodeJS.ProcessEnv): { label?: string; source: string }[] {
   const identityList = env.ANSIBLE_VAULT_IDENTITY_LIST
-    ? env.ANSIBLE_VAULT_IDENTITY_LIST.split(",").map((s) => s.trim()).filter(Boolean)
+    ? env.ANSIBLE_VAULT_IDENTITY_LIST.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
     : (o.configIdentityList ?? []);
   const specs = [...identityList, ...(o.vaultIds ?? [])].map(parseVaultId);
   const files = [...(o.vaultPasswordFiles ?? [])];
@@ -151,7 +157,9 @@ export async function loadVaultSecrets(o: VaultSecretOptions = {}): Promise<Vaul
   // An unusable source is fatal only when no other source worked, as in Ansible; otherwise it is a warning.
   const last = failures[failures.length - 1];
   if (loaded.length === 0 && last) throw last.error;
-  for (const f of failures) warn(`Error getting vault password file (${f.label ?? "default"}): ${f.error.message}`);
-  const idMatch = env.ANSIBLE_VAULT_ID_MATCH !== undefined ? truthy(env.ANSIBLE_VAULT_ID_MATCH) : o.configIdMatch;
+  for (const f of failures)
+    warn(`Error getting vault password file (${f.label ?? "default"}): ${f.error.message}`);
+  const idMatch =
+    env.ANSIBLE_VAULT_ID_MATCH !== undefined ? truthy(env.ANSIBLE_VAULT_ID_MATCH) : o.configIdMatch;
   return new VaultSecrets(loaded, { idMatch });
 }

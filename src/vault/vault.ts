@@ -5,7 +5,14 @@
  */
 import { InfraError } from "../util/errors.js";
 import { decryptAes256, encryptAes256 } from "./aes256.js";
-import { formatEnvelope, formatPayload, isVaultText, parseEnvelope, parsePayload, type Origin } from "./envelope.js";
+import {
+  formatEnvelope,
+  formatPayload,
+  isVaultText,
+  parseEnvelope,
+  parsePayload,
+  type Origin,
+} from "./envelope.js";
 
 export const DEFAULT_LABEL = "default";
 
@@ -19,8 +26,7 @@ export interface VaultSecret {
 
 export type SecretLike = string | Buffer | VaultSecret;
 
-export const PASSWORD_HINT =
-  "check --vault-password-file / vault_password_file in ansible.cfg";
+export const PASSWORD_HINT = "check --vault-password-file / vault_password_file in ansible.cfg";
 export const NO_SECRETS_HINT =
   "Pass --ask-vault-pass, --vault-password-file FILE or --vault-id LABEL@SOURCE (SOURCE: a file, a script or " +
   "'prompt'), or set ANSIBLE_VAULT_PASSWORD_FILE / vault_password_file in ansible.cfg.";
@@ -33,9 +39,12 @@ export function toSecret(secret: SecretLike): VaultSecret {
 
 export function checkLabel(label: string): void {
   if (/[;\r\n]/.test(label)) {
-    throw new InfraError(`'${label}' is not a valid vault id: the characters ';' and line breaks are not allowed`, {
-      exitCode: 5,
-    });
+    throw new InfraError(
+      `'${label}' is not a valid vault id: the characters ';' and line breaks are not allowed`,
+      {
+        exitCode: 5,
+      },
+    );
   }
 }
 
@@ -49,7 +58,8 @@ export interface EncryptOptions {
 /** Returns the vault text ending with a newline, exactly as `ansible-vault encrypt` writes it. */
 export function encrypt(plaintext: string | Buffer, secret: SecretLike, opts: EncryptOptions = {}): string {
   const data = typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext;
-  if (isVaultText(data)) throw new InfraError("Input is already encrypted", { hint: "Decrypt it first, or leave it." });
+  if (isVaultText(data))
+    throw new InfraError("Input is already encrypted", { hint: "Decrypt it first, or leave it." });
   const s = toSecret(secret);
   if (s.password.length === 0) throw new InfraError("A vault password must not be empty");
   const label = opts.label ?? s.label;
@@ -70,7 +80,11 @@ export interface DecryptOptions {
 }
 
 /** Secrets in the order Ansible would try them, the data's own label first. */
-export function candidateSecrets(secrets: readonly VaultSecret[], label: string | undefined, idMatch = false) {
+export function candidateSecrets(
+  secrets: readonly VaultSecret[],
+  label: string | undefined,
+  idMatch = false,
+) {
   if (!label) return [...secrets];
   const matching = secrets.filter((s) => s.label === label);
   return idMatch ? matching : [...matching, ...secrets.filter((s) => s.label !== label)];
@@ -82,12 +96,16 @@ export function decryptBytes(
   opts: DecryptOptions = {},
 ): { plaintext: Buffer; label: string } {
   const text = typeof vaulttext === "string" ? vaulttext : vaulttext.toString("latin1");
-  const list = Array.isArray(secrets) ? (secrets as readonly VaultSecret[]) : [toSecret(secrets as SecretLike)];
+  const list = Array.isArray(secrets)
+    ? (secrets as readonly VaultSecret[])
+    : [toSecret(secrets as SecretLike)];
   const where = opts.origin ? ` for ${opts.origin}` : "";
   const envelope = parseEnvelope(text, opts.origin);
   const payload = parsePayload(envelope.body, opts.origin);
   if (list.length === 0) {
-    throw new InfraError(`Attempting to decrypt but no vault secrets found${where}`, { hint: NO_SECRETS_HINT });
+    throw new InfraError(`Attempting to decrypt but no vault secrets found${where}`, {
+      hint: NO_SECRETS_HINT,
+    });
   }
   const candidates = candidateSecrets(list, envelope.label, opts.idMatch);
   for (const secret of candidates) {

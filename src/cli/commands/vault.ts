@@ -11,6 +11,7 @@ import { ExitCode, InfraError } from "../../util/errors.js";
 import { writeFileAtomic, resolveTarget } from "../../vault/atomic-write.js";
 import { isVaultText } from "../../vault/envelope.js";
 import { promptHidden } from "../../vault/prompt.js";
+import { readAllStdin } from "../../vault/stdin.js";
 import { loadVaultSecrets, type VaultSecrets } from "../../vault/secrets.js";
 import { encrypt, type VaultSecret } from "../../vault/vault.js";
 
@@ -33,7 +34,12 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function withVaultOptions(cmd: Command): Command {
   return cmd
-    .option("--vault-id <label@source>", "vault identity: LABEL@FILE, LABEL@SCRIPT or LABEL@prompt (repeatable)", collect, [])
+    .option(
+      "--vault-id <label@source>",
+      "vault identity: LABEL@FILE, LABEL@SCRIPT or LABEL@prompt (repeatable)",
+      collect,
+      [],
+    )
     .option("--vault-password-file <file>", "vault password file or script (repeatable)", collect, [])
     .option("-J, --ask-vault-pass", "ask for the vault password");
 }
@@ -47,18 +53,22 @@ async function secretsFor(o: VaultOpts, forEncrypt: boolean): Promise<VaultSecre
     autoPrompt: true,
   });
   if (secrets.size === 0) {
-    throw new InfraError("A vault password is required to use Ansible's Vault", { exitCode: ExitCode.options });
+    throw new InfraError("A vault password is required to use Ansible's Vault", {
+      exitCode: ExitCode.options,
+    });
   }
   return secrets;
 }
 
 function encryptionSecret(secrets: VaultSecrets, o: VaultOpts): VaultSecret {
-  return secrets.encryptionSecret(o.encryptVaultId || process.env.ANSIBLE_VAULT_ENCRYPT_IDENTITY || undefined);
+  return secrets.encryptionSecret(
+    o.encryptVaultId || process.env.ANSIBLE_VAULT_ENCRYPT_IDENTITY || undefined,
+  );
 }
 
 function readInput(file: string): Buffer {
   try {
-    return file === "-" ? readFileSync(0) : readFileSync(resolveTarget(file));
+    return file === "-" ? readAllStdin() : readFileSync(resolveTarget(file));
   } catch (e) {
     throw new InfraError(`Unable to read source file (${file}): ${(e as Error).message}`);
   }
@@ -71,7 +81,9 @@ function writeOutput(file: string, data: Buffer | string): void {
 
 function filesOrStdin(files: string[], o: VaultOpts, what: string): string[] {
   if (o.output && files.length > 1) {
-    throw new InfraError("At most one input file may be used with the --output option", { exitCode: ExitCode.options });
+    throw new InfraError("At most one input file may be used with the --output option", {
+      exitCode: ExitCode.options,
+    });
   }
   if (files.length === 0 && process.stdin.isTTY) process.stderr.write(`Reading ${what} input from stdin\n`);
   return files.length > 0 ? files : ["-"];
@@ -104,21 +116,30 @@ async function encryptStringInputs(args: string[], o: EncryptStringOpts): Promis
   const inputs: Plain[] = [];
   if (o.prompt) {
     const name = (await promptPlain("Variable name (enter for no name): ")).trim();
-    const text = o.showInput ? await promptPlain("String to encrypt: ") : await promptHidden("String to encrypt (hidden): ");
-    if (text === "") throw new InfraError("The plaintext provided from the prompt was empty, not encrypting", { exitCode: ExitCode.options });
+    const text = o.showInput
+      ? await promptPlain("String to encrypt: ")
+      : await promptHidden("String to encrypt (hidden): ");
+    if (text === "")
+      throw new InfraError("The plaintext provided from the prompt was empty, not encrypting", {
+        exitCode: ExitCode.options,
+      });
     inputs.push({ text, from: "the interactive prompt", name: name || undefined });
   }
   if (fromStdin) {
     if (process.stdin.isTTY) {
-      process.stderr.write("Reading plaintext input from stdin. (ctrl-d to end input, twice if your content does not already have a newline)\n");
+      process.stderr.write(
+        "Reading plaintext input from stdin. (ctrl-d to end input, twice if your content does not already have a newline)\n",
+      );
     }
-    const text = readFileSync(0, "utf8");
+    const text = readAllStdin().toString("utf8");
     if (text === "") throw new InfraError("stdin was empty, not encrypting", { exitCode: ExitCode.options });
     inputs.push({ text, from: "stdin", name: o.stdinName });
   }
   if (o.name.length > 0 && strings.length > o.name.length) {
     process.stderr.write("The number of --name options do not match the number of args.\n");
-    process.stderr.write(`The last named variable will be "${o.name[o.name.length - 1]}". The rest will not have names.\n`);
+    process.stderr.write(
+      `The last named variable will be "${o.name[o.name.length - 1]}". The rest will not have names.\n`,
+    );
   }
   strings.forEach((text, i) => {
     if (text === "") {
@@ -165,7 +186,8 @@ async function encryptFiles(files: string[], o: VaultOpts): Promise<void> {
   const secret = encryptionSecret(await secretsFor(o, true), o);
   for (const file of inputs) {
     const data = readInput(file);
-    if (isVaultText(data)) throw new InfraError(`${file} is already vault encrypted`, { hint: "Nothing to do." });
+    if (isVaultText(data))
+      throw new InfraError(`${file} is already vault encrypted`, { hint: "Nothing to do." });
     writeOutput(o.output ?? file, encrypt(data, secret));
   }
   done("Encryption successful");
