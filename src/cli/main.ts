@@ -48,5 +48,3 @@ export async function main(argv: string[]): Promise<number> {
     return 250;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

@@ -45,12 +45,20 @@ export function packageList(): string[] {
 export async function ensureImage(engine: Engine, log: (msg: string) => void): Promise<string> {
   const tag = imageTag();
   if ((await engine.exec(["image", "inspect", tag])).code === 0) return tag;
-  const builder = await chooseBuilder(engine);
+  await buildImage(engine, tag, await chooseBuilder(engine), log);
+  return tag;
+}
+
+export async function buildImage(
+  engine: Engine,
+  tag: string,
+  builder: "containerfile" | "mmdebstrap",
+  log: (msg: string) => void,
+): Promise<void> {
   log(`building lab image ${tag} with ${builder} (once; about a minute)`);
   if (builder === "containerfile") await buildWithContainerfile(engine, tag);
   else await buildWithMmdebstrap(engine, tag, log);
   log(`lab image ${tag} ready`);
-  return tag;
 }
 
 async function chooseBuilder(engine: Engine): Promise<"containerfile" | "mmdebstrap"> {

@@ -5,7 +5,10 @@ import { InfraError } from "../../../src/util/errors.js";
 
 describe("parseYaml", () => {
   it("reads YAML 1.1 as Ansible does: yes/no booleans and 0755 octal", () => {
-    const [doc] = parseYaml("a: yes\nb: no\nmode: 0755\ns: '0755'\n", "f.yml").documents as Record<string, unknown>[];
+    const [doc] = parseYaml("a: yes\nb: no\nmode: 0755\ns: '0755'\n", "f.yml").documents as Record<
+      string,
+      unknown
+    >[];
     expect(doc).toEqual({ a: true, b: false, mode: 493, s: "0755" });
   });
 
