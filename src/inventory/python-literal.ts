@@ -7,7 +7,7 @@
 class NotLiteral extends Error {}
 
 type Tok =
-  | { kind: "num"; value: number }
+  | { kind: "num"; value: number; float: boolean }
   | { kind: "str"; value: string; bytes: boolean }
   | { kind: "name"; value: string }
   | { kind: "op"; value: string };
@@ -35,7 +35,7 @@ function numberToken(src: string, i: number): { tok: Tok; end: number } {
   const end = i + text.length;
   // `1j`, `010`, `1abc` are complex numbers or syntax errors: never literals we model.
   if (/^[\w.]/u.test(src.slice(end, end + 1))) throw new NotLiteral();
-  return { tok: { kind: "num", value }, end };
+  return { tok: { kind: "num", value, float: text === f?.[0] }, end };
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -188,7 +188,8 @@ class Parser {
       if (n?.kind !== "num") throw new NotLiteral();
       this.pos++;
       this.rejectBinaryOp();
-      return t.value === "-" ? -n.value : n.value;
+      if (t.value === "+") return n.value;
+      return n.value === 0 && !n.float ? 0 : -n.value; // Python ints have no -0
     }
     this.pos++;
     switch (t.kind) {
