@@ -96,7 +96,7 @@ function connectFailure(
 }
 
 /** Opens the connection; resolves once authenticated. Failures are UnreachableError (HostKeyError for host keys). */
-export function connectSsh(opts: SshOptions): Promise<SshConnection> {
+export async function connectSsh(opts: SshOptions): Promise<SshConnection> {
   const name = opts.name ?? opts.host;
   const port = opts.port ?? 22;
   const auth = authPlan({ ...opts }, name);
