@@ -105,7 +105,8 @@ export function formatListing(plays: ListedPlay[], fmt: ListingFormat): string {
         for (const t of p.tasks) taskmsg += `      ${t.name}\tTAGS: [${t.tags.join(", ")}]\n`;
       }
       if (fmt.listTags) taskmsg += `      TASK TAGS: [${p.taskTags.join(", ")}]\n`;
-      out += `${taskmsg}\n`;
+      // Ansible's display() adds a newline only when the message lacks one.
+      out += taskmsg.endsWith("\n") ? taskmsg : `${taskmsg}\n`;
     }
   }
   return out;
