@@ -3,7 +3,8 @@
  * order), then handed to whatever meets a `!vault` value or a vaulted file. Decrypted values are cached and
  * registered with the censor so no reporter prints them.
  */
-import { ExitCode, InfraError, formatLocation } from "../util/errors.js";
+import { ExitCode, InfraError, formatLocation, type SourceLocation } from "../util/errors.js";
+import { locationOf } from "../util/yaml.js";
 import { registerSecret } from "./censor.js";
 import { secretFromFile, secretFromPrompt, type SourceContext } from "./password-sources.js";
 import { promptHidden, type PromptFn } from "./prompt.js";
@@ -68,12 +69,14 @@ export class VaultSecrets {
 
   /**
    * The text of a `!vault` value. Failures name the variable and the file:line:column of the value, because with
-   * dozens of vaulted variables "decryption failed" alone leaves the user guessing.
+   * dozens of vaulted variables "decryption failed" alone leaves the user guessing. The location is the value's
+   * own, else `location` (e.g. `keyLocationOf(vars, name)` from the YAML loader).
    */
-  decryptString(v: VaultString, varName?: string): string {
+  decryptString(v: VaultString, varName?: string, location?: SourceLocation): string {
     const cached = this.plaintexts.get(v.ciphertext);
     if (cached !== undefined) return cached;
-    const where = v.location ? formatLocation(v.location) : undefined;
+    const loc = v.location ?? locationOf(v) ?? location;
+    const where = loc ? formatLocation(loc) : undefined;
     const origin = varName
       ? `variable '${varName}'${where ? ` in ${where}` : ""}`
       : where

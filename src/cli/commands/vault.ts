@@ -16,21 +16,21 @@ import { loadVaultSecrets, type VaultSecrets } from "../../vault/secrets.js";
 import { encrypt, type VaultSecret } from "../../vault/vault.js";
 
 interface VaultOpts {
-  vaultId: string[];
-  vaultPasswordFile: string[];
+  vaultId?: string[];
+  vaultPasswordFile?: string[];
   askVaultPass?: boolean;
   encryptVaultId?: string;
   output?: string;
 }
 
 interface EncryptStringOpts extends VaultOpts {
-  name: string[];
+  name?: string[];
   stdinName?: string;
   prompt?: boolean;
   showInput?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function withVaultOptions(cmd: Command): Command {
   return cmd
@@ -38,9 +38,8 @@ function withVaultOptions(cmd: Command): Command {
       "--vault-id <label@source>",
       "vault identity: LABEL@FILE, LABEL@SCRIPT or LABEL@prompt (repeatable)",
       collect,
-      [],
     )
-    .option("--vault-password-file <file>", "vault password file or script (repeatable)", collect, [])
+    .option("--vault-password-file <file>", "vault password file or script (repeatable)", collect)
     .option("-J, --ask-vault-pass", "ask for the vault password");
 }
 
@@ -135,10 +134,11 @@ async function encryptStringInputs(args: string[], o: EncryptStringOpts): Promis
     if (text === "") throw new InfraError("stdin was empty, not encrypting", { exitCode: ExitCode.options });
     inputs.push({ text, from: "stdin", name: o.stdinName });
   }
-  if (o.name.length > 0 && strings.length > o.name.length) {
+  const names = o.name ?? [];
+  if (names.length > 0 && strings.length > names.length) {
     process.stderr.write("The number of --name options do not match the number of args.\n");
     process.stderr.write(
-      `The last named variable will be "${o.name[o.name.length - 1]}". The rest will not have names.\n`,
+      `The last named variable will be "${names[names.length - 1]}". The rest will not have names.\n`,
     );
   }
   strings.forEach((text, i) => {
@@ -147,7 +147,7 @@ async function encryptStringInputs(args: string[], o: EncryptStringOpts): Promis
         exitCode: ExitCode.options,
       });
     }
-    inputs.push({ text, from: "the command line args", name: o.name[i] });
+    inputs.push({ text, from: "the command line args", name: names[i] });
   });
   return inputs;
 }
@@ -216,7 +216,7 @@ export function registerVault(program: Command): void {
   withVaultOptions(vault.command("encrypt-string").alias("encrypt_string"))
     .description("encrypt strings into `name: !vault |` YAML blocks (no STRING or '-': read stdin)")
     .argument("[strings...]", "strings to encrypt")
-    .option("-n, --name <var>", "variable name for the next STRING (repeatable)", collect, [])
+    .option("-n, --name <var>", "variable name for the next STRING (repeatable)", collect)
     .option("--stdin-name <var>", "variable name for the string read from stdin")
     .option("-p, --prompt", "prompt for the string to encrypt")
     .option("--show-input", "do not hide the string typed at --prompt")

@@ -5,6 +5,7 @@ import { decrypt, encrypt } from "../../../src/vault/vault.js";
 import { formatEnvelope, formatPayload } from "../../../src/vault/envelope.js";
 import { VaultSecrets } from "../../../src/vault/secrets.js";
 import { VaultString } from "../../../src/vault/vault-string.js";
+import { keyLocationOf, parseYaml } from "../../../src/util/yaml.js";
 import { ansibleVaultFails, tempDir, writeFile } from "./helpers.js";
 
 const good = encrypt("the plaintext is long enough for three lines of hex, really it is, quite long.", "pw", {
@@ -121,6 +122,18 @@ describe("vault values in variables", () => {
     expect(errorOf(() => wrong.decryptString(value)).message).toMatch(
       /for the !vault value in group_vars\/all.yaml:12:14;/,
     );
+  });
+
+  it("uses the location the YAML loader knows when the value carries none", () => {
+    const doc = parseYaml(
+      `a: 1\ndb_password: !vault |\n  ${encrypt("x", "right").trimEnd().replace(/\n/g, "\n  ")}\n`,
+      "vars.yml",
+    ).documents[0] as Record<string, VaultString>;
+    const wrong = new VaultSecrets([{ label: "default", password: Buffer.from("wrong") }]);
+    const err = errorOf(() =>
+      wrong.decryptString(doc.db_password!, "db_password", keyLocationOf(doc, "db_password")),
+    );
+    expect(err.message).toMatch(/for variable 'db_password' in vars\.yml:2:1;/);
   });
 
   it("says what to pass when there are no secrets at all", () => {
