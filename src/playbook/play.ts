@@ -95,6 +95,8 @@ function readVarsPrompt(ds: Mapping, loc: SourceLocation, options: ResolvedLoadO
   return list;
 }
 
+const PLAY_KEYS_WITH_USER: ReadonlySet<string> = new Set([...PLAY_KEYWORDS, "user"]);
+
 export interface PlayLoadEnv {
   file: string;
   baseDir: string;
@@ -111,20 +113,19 @@ export function loadPlay(input: unknown, env: PlayLoadEnv, fallback: SourceLocat
     );
   }
   const loc = locationOf(input) ?? fallback;
-  let ds: Mapping = input;
-  if ("user" in input) {
-    if ("remote_user" in input) {
-      throw parseError(
-        "both 'user' and 'remote_user' are set for this play. The use of 'user' is deprecated, and should be removed",
-        at(input, "user", loc),
-      );
-    }
-    ds = { ...input, remote_user: input["user"] };
-    delete ds["user"];
+  const ds: Mapping = input;
+  // `user` is the deprecated spelling of remote_user.
+  if ("user" in ds && "remote_user" in ds) {
+    throw parseError(
+      "both 'user' and 'remote_user' are set for this play. The use of 'user' is deprecated, and should be removed",
+      at(ds, "user", loc),
+    );
   }
-  checkKeys(ds, PLAY_KEYWORDS, "Play", loc);
+  checkKeys(ds, PLAY_KEYS_WITH_USER, "Play", loc);
   const hosts = readHosts(ds, loc);
   const keywords = readOwnKeywords(ds, "Play", loc);
+  const user = readString(ds, "user", loc);
+  if (user !== undefined) keywords.remote_user = user;
   // import_playbook vars override the play's own, its tags add to the play's.
   keywords.vars = { ...keywords.vars, ...env.importedInto.vars };
   keywords.tags = [...new Set([...keywords.tags, ...env.importedInto.tags])];
@@ -133,9 +134,9 @@ export function loadPlay(input: unknown, env: PlayLoadEnv, fallback: SourceLocat
   const registry = new RoleRegistry(env.baseDir, options, keywords.vars);
   const vars_files = readList(ds, "vars_files");
   const vars_prompt = readVarsPrompt(ds, loc, options);
-  const roleRefs = readStrictList(ds, "roles", loc, "List the roles, e.g. `roles: [common, web]`.").map((r) =>
-    parseRoleRef(r, at(ds, "roles", loc)),
-  );
+  const roleList = readStrictList(ds, "roles", loc, "List the roles, e.g. `roles: [common, web]`.");
+  // A role given as a bare name has no position of its own: point at the list.
+  const roleRefs = roleList.map((r) => parseRoleRef(r, locationOf(roleList) ?? at(ds, "roles", loc)));
   const roles = roleRefs.map((ref) => loadRole(ref, registry, {}));
 
   const ctx: LoadContext = {
