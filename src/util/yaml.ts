@@ -128,7 +128,11 @@ type LocateFn = (node: { range?: [number, number, number] | null } | null | unde
 function convert(node: Node | Alias | null | undefined, doc: Document, at: LocateFn): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined, doc, at);
-  if (isScalar(node)) return scalarValue(node);
+  if (isScalar(node)) {
+    // `!vault` values carry their own file:line so a failed decryption can name where the value was written.
+    if (node.value instanceof VaultString) return new VaultString(node.value.ciphertext, at(node));
+    return scalarValue(node);
+  }
   if (isSeq(node)) {
     const out: unknown[] = [];
     nodeLocations.set(out, at(node));
