@@ -27,6 +27,8 @@ const CONSTANTS: Record<string, string> = {
   none: "null",
 };
 
+const STRING_TYPE_FILTERS = new Set(["string", "to_json", "to_nice_json", "to_yaml", "to_nice_yaml", "ppretty", "json"]);
+
 type Base = new (name: string, throwOnUndefined: boolean) => NjCompiler;
 
 function child(node: NjNode, field: string): NjNode {
@@ -79,6 +81,22 @@ export class PyCompiler extends (nj.compiler.Compiler as unknown as Base) {
       this._emit(",");
       this.compile(child(pair, "value"), frame);
       this._emit("]");
+    });
+    this._emit("])");
+  }
+
+  compileGroup(node: NjNode, frame: NjFrame): void {
+    // `(a, b)` is a tuple; `(a)` just groups.
+    if (node.children.length === 1) {
+      this._emit("(");
+      this.compile(node.children[0] as NjNode, frame);
+      this._emit(")");
+      return;
+    }
+    this._emit("runtime.py.tuple([");
+    node.children.forEach((c, i) => {
+      if (i > 0) this._emit(",");
+      this.compile(c, frame);
     });
     this._emit("])");
   }
@@ -235,7 +253,9 @@ export class PyCompiler extends (nj.compiler.Compiler as unknown as Base) {
       }
       this._emit(`${this.buffer} += (lineno = ${c.lineno}, colno = ${c.colno}, runtime.py.out(context, `);
       this.compile(c, frame);
-      this._emitLine("));");
+      // Ansible marks these filters' results as text never to be read back as a literal (STRING_TYPE_FILTERS).
+      const name = c.typename === "Filter" ? String(child(c, "name").value).replace(/^ansible\.builtin\./, "") : "";
+      this._emitLine(STRING_TYPE_FILTERS.has(name) ? ", true));" : "));");
     }
   }
 

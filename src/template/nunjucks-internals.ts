@@ -29,6 +29,8 @@ export interface NjTokenizer {
   current(): string;
   forward(): void;
   isFinished(): boolean;
+  back(): void;
+  in_code: boolean;
   [k: string]: unknown;
 }
 
@@ -55,6 +57,7 @@ export interface NjParser {
   parseExpression(): NjNode;
   parseAsRoot(): NjNode;
   parseSignature(tolerant?: boolean, noParens?: boolean): NjNode;
+  parseCompare(): NjNode;
   [k: string]: unknown;
 }
 

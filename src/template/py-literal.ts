@@ -5,7 +5,7 @@
  */
 import { decodePythonEscapes } from "./syntax.js";
 import { keyOf } from "./operators.js";
-import { PyFloat } from "./values.js";
+import { PyFloat, tuple } from "./values.js";
 
 class Fail extends Error {}
 
@@ -17,7 +17,10 @@ export function literalEval(src: string): { ok: true; value: unknown } | { ok: f
   const value = (): unknown => {
     ws();
     const c = src[i];
-    if (c === "[" || c === "(") return seq(c === "[" ? "]" : ")");
+    if (c === "[") return seq("]");
+    if (c === "(") {
+      return tuple(seq(")"));
+    }
     if (c === "{") return dict();
     if (c === "'" || c === '"') {
       let s = str();

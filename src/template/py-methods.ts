@@ -15,6 +15,7 @@ import {
   PyFunction,
   pyStr,
   TemplateRuntimeError,
+  tuple,
   typeName,
   type Dict,
 } from "./values.js";
@@ -170,12 +171,12 @@ const strMethods: Record<string, Method<string>> = {
   partition: (s, a) => {
     const sep = str(a[0], "partition");
     const i = s.indexOf(sep);
-    return i < 0 ? [s, "", ""] : [s.slice(0, i), sep, s.slice(i + sep.length)];
+    return tuple(i < 0 ? [s, "", ""] : [s.slice(0, i), sep, s.slice(i + sep.length)]);
   },
   rpartition: (s, a) => {
     const sep = str(a[0], "rpartition");
     const i = s.lastIndexOf(sep);
-    return i < 0 ? ["", "", s] : [s.slice(0, i), sep, s.slice(i + sep.length)];
+    return tuple(i < 0 ? ["", "", s] : [s.slice(0, i), sep, s.slice(i + sep.length)]);
   },
   removeprefix: (s, a) => (s.startsWith(str(a[0], "removeprefix")) ? s.slice((a[0] as string).length) : s),
   removesuffix: (s, a) =>
@@ -218,7 +219,7 @@ const listMethods: Record<string, Method<unknown[]>> = {
 const dictMethods: Record<string, Method<Dict | LazyDict>> = {
   keys: (d) => mappingKeys(d),
   values: (d) => mappingKeys(d).map((k) => mappingGet(d, k)),
-  items: (d) => mappingKeys(d).map((k) => [k, mappingGet(d, k)]),
+  items: (d) => mappingKeys(d).map((k) => tuple([k, mappingGet(d, k)])),
   get: (d, a) => {
     const v = mappingGet(d, keyOf(a[0]));
     return v === undefined ? (a[1] ?? null) : v;

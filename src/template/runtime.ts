@@ -17,6 +17,7 @@ import {
   strRepr,
   TemplateRuntimeError,
   truthy,
+  tuple,
   typeName,
   Undefined,
 } from "./values.js";
@@ -38,6 +39,8 @@ export class PyContext {
   readonly exported: string[] = [];
   /** The last value written by `{{ }}` and how many were written: used to return native types. */
   lastValue: unknown = undefined;
+  /** The last output came from a filter whose text must not be read back as a literal (to_json, string...). */
+  lastIsText = false;
   outputs = 0;
 
   constructor(
@@ -167,10 +170,11 @@ function call(context: PyContext, fn: unknown, args: unknown[], kwargs: Record<s
   throw new TemplateRuntimeError(`'${typeName(fn)}' object is not callable`, "type");
 }
 
-function out(context: PyContext, v: unknown): string {
+function out(context: PyContext, v: unknown, nativeText = false): string {
   if (v instanceof Undefined) v.fail();
   context.outputs++;
   context.lastValue = v;
+  context.lastIsText = nativeText;
   // Ansible's finalize turns None into an empty string.
   if (v === null || v === undefined) return "";
   return pyStr(v);
@@ -208,6 +212,7 @@ function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
 
 export const pyRuntime = {
   PyFloat,
+  tuple,
   Loop,
   name(context: PyContext, frame: { lookup(n: string): unknown }, n: string): unknown {
     const v = frame.lookup(n);

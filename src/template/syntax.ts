@@ -22,6 +22,11 @@ const T = {
   lbracket: tokenType("TOKEN_LEFT_BRACKET"),
   rbracket: tokenType("TOKEN_RIGHT_BRACKET"),
   lparen: tokenType("TOKEN_LEFT_PAREN"),
+  lcurly: tokenType("TOKEN_LEFT_CURLY"),
+  rcurly: tokenType("TOKEN_RIGHT_CURLY"),
+  string_: tokenType("TOKEN_STRING"),
+  none: tokenType("TOKEN_NONE"),
+  boolean: tokenType("TOKEN_BOOLEAN"),
   colon: tokenType("TOKEN_COLON"),
   operator: tokenType("TOKEN_OPERATOR"),
   symbol: tokenType("TOKEN_SYMBOL"),
@@ -57,10 +62,30 @@ function makeTokenizer(src: string, opts: SyntaxOptions): NjTokenizer {
   const tok = lexer.lex(src, { trimBlocks: opts.trimBlocks, lstripBlocks: opts.lstripBlocks });
   const proto = Object.getPrototypeOf(tok) as NjTokenizer;
   let inVariable = false;
+  let curlies = 0;
+  const pending: NjToken[] = [];
   tok.nextToken = function nextToken(): NjToken | null {
-    const t = proto.nextToken.call(this);
-    if (t?.type === T.varStart) inVariable = true;
-    else if (t?.type === T.varEnd) inVariable = false;
+    if (pending.length) return pending.shift() as NjToken;
+    let t = proto.nextToken.call(this);
+    if (!t) return t;
+    if (t.type === T.varStart) {
+      inVariable = true;
+      curlies = 0;
+    } else if (t.type === T.lcurly) curlies++;
+    else if (t.type === T.rcurly) curlies--;
+    else if (t.type === T.varEnd && curlies > 0 && t.value === "}}") {
+      // `{{ {'a': {'b': 1}} }}`: Jinja2 balances braces, so this `}}` closes a dict, not the expression.
+      curlies--;
+      this.back();
+      this.in_code = true;
+      t = { ...t, type: T.rcurly, value: "}" };
+    } else if (t.type === T.varEnd) inVariable = false;
+    else if (t.type === T.float && t.value.endsWith(".")) {
+      // `users.0.name`: Jinja2 needs digits after the dot for a float, so this is `0` then `.`.
+      const dot: NjToken = { ...t, type: T.operator, value: ".", colno: t.colno + t.value.length - 1 };
+      pending.push(dot);
+      t = { ...t, type: T.int, value: t.value.slice(0, -1) };
+    }
     return t;
   };
   tok._parseString = function parseString(delimiter: string): string {
@@ -125,6 +150,44 @@ class PyParser extends (nj.parser.Parser as unknown as new (tokens: NjTokenizer)
       } else break;
     }
     return node;
+  }
+
+  /** `x is [not] name`, `x is name(args)` and Jinja2's one-argument form without parentheses: `x is eq 5`. */
+  parseIs(): NjNode {
+    const node = this.parseCompare() as NjNode;
+    const isTok = this.peekToken();
+    if (!(isTok?.type === T.symbol && isTok.value === "is")) return node;
+    this.nextToken();
+    const not = this.peekToken();
+    const negate = not?.type === T.symbol && not.value === "not";
+    if (negate) this.nextToken();
+    const nameTok = this.nextToken();
+    if (!nameTok) this.fail("expected test name", isTok.lineno, isTok.colno);
+    let name: string;
+    if (nameTok.type === T.none) name = "none";
+    else if (nameTok.type === T.symbol || nameTok.type === T.boolean) name = nameTok.value;
+    else this.fail(`expected test name, got '${nameTok.value}'`, nameTok.lineno, nameTok.colno);
+    while (this.peekToken()?.type === T.operator && this.peekToken()?.value === ".") {
+      this.nextToken();
+      name += "." + (this.nextToken()?.value ?? "");
+    }
+    const sym = new nodes.Symbol!(nameTok.lineno, nameTok.colno, name);
+    let right: NjNode = sym;
+    const next = this.peekToken();
+    if (next?.type === T.lparen) {
+      right = new nodes.FunCall!(nameTok.lineno, nameTok.colno, sym, this.parseSignature());
+    } else if (next && this.startsTestArgument(next)) {
+      const arg = this.parsePrimary() as NjNode;
+      right = new nodes.FunCall!(nameTok.lineno, nameTok.colno, sym, new nodes.NodeList!(arg.lineno, arg.colno, [arg]));
+    }
+    let result = new nodes.Is!(node.lineno, node.colno, node, right);
+    if (negate) result = new nodes.Not!(node.lineno, node.colno, result);
+    return result;
+  }
+
+  private startsTestArgument(t: NjToken): boolean {
+    if (t.type === T.symbol) return !["else", "or", "and", "if", "in", "not", "is", "recursive"].includes(t.value);
+    return [T.string_, T.int, T.float, T.lbracket, T.lcurly, T.none, T.boolean].includes(t.type);
   }
 
   /** After `[`: an index expression or a slice, up to and including `]`. */

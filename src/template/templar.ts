@@ -18,7 +18,7 @@ import { literalEval } from "./py-literal.js";
 import type { PyContext, RenderHost } from "./runtime.js";
 import type { SyntaxOptions } from "./syntax.js";
 import { tests, UNDEFINED_AWARE_TESTS } from "./tests.js";
-import { isDict, isMapping, LazyDict, pyStr, TemplateRuntimeError, Undefined } from "./values.js";
+import { isDict, isMapping, LazyDict, PyFloat, pyStr, PyTuple, TemplateRuntimeError, Undefined } from "./values.js";
 
 export interface TemplateLoader {
   /** Directories relative names are searched in, most specific first (role dir, then playbook dir). */
@@ -43,6 +43,7 @@ export interface TemplateCallOptions {
 /** Ansible's placeholder for `omit`: callers drop any module argument equal to it. */
 export const OMIT = "__omit_place_holder__infra__";
 
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
 const STRING_SYNTAX: SyntaxOptions = { trimBlocks: true, lstripBlocks: false, rawStringsInVariables: true };
 const MARKERS = /\{\{|\{%|\{#/;
 
@@ -67,6 +68,26 @@ export function trailingNewlines(s: string): number {
   let n = 0;
   while (n < s.length && s[s.length - 1 - n] === "\n") n++;
   return n;
+}
+
+/**
+ * Ansible's ansible_eval_concat: the result of a lone expression keeps a list/dict value; otherwise the text gets
+ * the source's trailing newlines back and, if it reads as a Python list/dict/bool literal, becomes that value.
+ */
+function finishString(source: string, rendered: { text: string; context: PyContext }, asText: boolean): unknown {
+  const { text, context } = rendered;
+  const single = context.outputs === 1 && text === pyStr(context.lastValue);
+  const v = context.lastValue;
+  if (!asText && single && ((Array.isArray(v) && !(v instanceof PyTuple)) || isMapping(v))) return v;
+  let res = text;
+  const missing = trailingNewlines(source) - trailingNewlines(res);
+  if (missing > 0) res += "\n".repeat(missing);
+  if (asText || (single && context.lastIsText)) return res;
+  if (res.startsWith("[") || res.startsWith("{") || res === "True" || res === "False") {
+    const lit = literalEval(res);
+    if (lit.ok) return lit.value;
+  }
+  return res;
 }
 
 export class Templar implements RenderHost {
@@ -123,19 +144,29 @@ export class Templar implements RenderHost {
 
   private templateString(text: string, opts: TemplateCallOptions): unknown {
     if (!MARKERS.test(text)) return text;
-    const { text: out, context } = this.run(text, opts);
-    if (!opts.asText && context.outputs === 1) {
-      const v = context.lastValue;
-      if ((Array.isArray(v) || isMapping(v)) && out === pyStr(v)) return v;
+    const single = this.singleVariable(text);
+    if (single !== undefined) return single;
+    let rendered: { text: string; context: PyContext };
+    try {
+      rendered = renderCompiled(compileTemplate(normalizeSource(text), STRING_SYNTAX), this);
+    } catch (e) {
+      throw this.toInfraError(e, text, opts.location);
     }
-    let res = out;
-    const missing = trailingNewlines(text) - trailingNewlines(res);
-    if (missing > 0) res += "\n".repeat(missing);
-    if (!opts.asText && (res.startsWith("[") || res.startsWith("{") || res === "True" || res === "False")) {
-      const lit = literalEval(res);
-      if (lit.ok) return lit.value;
-    }
-    return res;
+    return finishString(text, rendered, opts.asText ?? false);
+  }
+
+  /**
+   * Ansible's shortcut for a lone `{{ name }}` naming a number, bool or None: the value itself, untouched
+   * (so `{{ port }}` stays an int where a rendered template would give text).
+   */
+  private singleVariable(text: string): unknown {
+    const m = SINGLE_VAR.exec(text);
+    if (!m) return undefined;
+    const name = m[1] as string;
+    let raw: unknown = Object.prototype.hasOwnProperty.call(this.opts.vars, name) ? this.opts.vars[name] : undefined;
+    if (raw === undefined) raw = this.opts.lookupVar?.(name);
+    if (raw === null || typeof raw === "number" || typeof raw === "boolean" || raw instanceof PyFloat) return raw;
+    return undefined;
   }
 
   private run(text: string, opts: TemplateCallOptions, what?: string): { text: string; context: PyContext } {
@@ -203,19 +234,11 @@ export class Templar implements RenderHost {
 
   private templateVar(raw: unknown, name: string): unknown {
     if (typeof raw === "string") {
+      if (!MARKERS.test(raw)) return raw;
+      const single = this.singleVariable(raw);
+      if (single !== undefined) return single;
       try {
-        const compiled = compileTemplate(normalizeSource(raw), STRING_SYNTAX);
-        const { text, context } = renderCompiled(compiled, this);
-        if (context.outputs === 1 && (Array.isArray(context.lastValue) || isMapping(context.lastValue)) && text === pyStr(context.lastValue))
-          return context.lastValue;
-        let res = text;
-        const missing = trailingNewlines(raw) - trailingNewlines(res);
-        if (missing > 0) res += "\n".repeat(missing);
-        if (res.startsWith("[") || res.startsWith("{") || res === "True" || res === "False") {
-          const lit = literalEval(res);
-          if (lit.ok) return lit.value;
-        }
-        return res;
+        return finishString(raw, renderCompiled(compileTemplate(normalizeSource(raw), STRING_SYNTAX), this), false);
       } catch (e) {
         if (e instanceof TemplateError) throw new VariableError(e, name, raw);
         throw e;

@@ -63,6 +63,20 @@ export class LazyDict {
   ) {}
 }
 
+/** A Python tuple (dict.items(), zip, regex groups): a list that prints as `(a, b)`. */
+export class PyTuple extends Array<unknown> {
+  // Derived arrays (map, filter, slice) are plain lists, as Python builds lists from tuples.
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
+export function tuple(items: unknown[]): PyTuple {
+  const t = new PyTuple();
+  t.push(...items);
+  return t;
+}
+
 export type Dict = Record<string, unknown>;
 
 export function isDict(v: unknown): v is Dict {
@@ -107,6 +121,7 @@ export function typeName(v: unknown): string {
   if (typeof v === "boolean") return "bool";
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
   if (v instanceof PyFloat) return "float";
+  if (v instanceof PyTuple) return "tuple";
   if (Array.isArray(v)) return "list";
   if (v instanceof Undefined) return "AnsibleUndefined";
   if (v instanceof Namespace) return "Namespace";
@@ -164,6 +179,7 @@ export function strRepr(s: string): string {
 /** Python's repr(): how a value looks inside a printed list or dict. */
 export function pyRepr(v: unknown): string {
   if (typeof v === "string") return strRepr(v);
+  if (v instanceof PyTuple) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
   if (v instanceof LazyDict || isDict(v)) {
     const keys = mappingKeys(v);

@@ -15,6 +15,7 @@ import {
   pyStr,
   TemplateRuntimeError,
   truthy,
+  tuple,
   Undefined,
   type Dict,
 } from "../values.js";
@@ -230,7 +231,7 @@ export const collectionFilters: Record<string, FilterFn> = {
     const d = asDict(value, "dictsort");
     const key = sortKey(caseSensitive);
     const pos = by === "value" ? 1 : 0;
-    return sorted(Object.entries(d), (e) => key((e as unknown[])[pos]), reverse);
+    return sorted(Object.entries(d).map(tuple), (e) => key((e as unknown[])[pos]), reverse);
   },
   groupby: (value, args, kwargs) => {
     const get = attributeGetter(param(args, kwargs, 0, "attribute", null), undefined, kwargs.default);
@@ -252,13 +253,13 @@ export const collectionFilters: Record<string, FilterFn> = {
   zip: (value, args) => {
     const lists = [iterate(value), ...args.map(iterate)];
     const n = Math.min(...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
+    return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
   },
   zip_longest: (value, args, kwargs) => {
     const lists = [iterate(value), ...args.map(iterate)];
     const fill = kwargs.fillvalue ?? null;
     const n = Math.max(...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : fill)));
+    return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => (i < l.length ? l[i] : fill))));
   },
   subelements: (value, args, kwargs) => {
     const path = pyStr(args[0]).split(".");
@@ -280,7 +281,7 @@ export const collectionFilters: Record<string, FilterFn> = {
       }
       if (missing) continue;
       if (!Array.isArray(sub)) throw new TemplateRuntimeError(`the key ${path.join(".")} should point to a list, got '${pyStr(sub)}'`, "type");
-      for (const s of sub) out.push([item, s]);
+      for (const s of sub) out.push(tuple([item, s]));
     }
     return out;
   },

@@ -3,7 +3,7 @@
  * (`(?P<n>...)` → `(?<n>...)`, `\Z`, `\A`) and replacement strings too (`\1`, `\g<name>` → `$1`, `$<name>`).
  */
 import { param, expectString, type FilterFn } from "../registry.js";
-import { pyStr, TemplateRuntimeError, truthy } from "../values.js";
+import { pyStr, TemplateRuntimeError, truthy, tuple } from "../values.js";
 
 const compiled = new Map<string, RegExp>();
 
@@ -95,7 +95,7 @@ export const regexFilters: Record<string, FilterFn> = {
     const out: unknown[] = [];
     for (const m of s.matchAll(re)) {
       const groups = m.slice(1).map((g) => g ?? "");
-      out.push(groups.length === 0 ? m[0] : groups.length === 1 ? groups[0] : groups);
+      out.push(groups.length === 0 ? m[0] : groups.length === 1 ? groups[0] : tuple(groups));
     }
     return out;
   },
