@@ -112,11 +112,11 @@ export function loadTaskList(ds: unknown[], ctx: LoadContext, loc: SourceLocatio
     }
     const task = loadTask(item, loc, ctx.handlers, ctx.options);
     const kind = includeKind(task.actionWritten);
+    if (kind === "include") deprecatedInclude(task, ctx);
     if (kind === "import_tasks" || (kind === "include" && isStaticInclude(task, ctx))) {
       const imported = importTasks(task, ctx);
       if (imported) out.push(imported);
     } else if (kind === "include_tasks" || kind === "include") {
-      if (kind === "include") deprecatedInclude(task, ctx);
       out.push(dynamicTaskInclude(task, ctx));
     } else if (kind === "import_role" || kind === "include_role") {
       if (ctx.handlers) {

@@ -3,7 +3,7 @@
  * each mistake reported at the key's own file:line:column. Templates (`{{ … }}`) are accepted wherever a scalar is
  * expected, since they are only resolved at run time.
  */
-import { keyLocationOf, locationOf } from "../util/yaml.js";
+import { keyLocationOf, locationOf, UnsafeText } from "../util/yaml.js";
 import type { SourceLocation } from "../util/errors.js";
 import { VaultString } from "../vault/vault-string.js";
 import { parseError, suggestionHint } from "./problems.js";
@@ -13,7 +13,13 @@ import { INHERITED_KEYWORDS } from "./keywords.js";
 export type Mapping = Record<string, unknown>;
 
 export function isMapping(v: unknown): v is Mapping {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof VaultString);
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof VaultString) &&
+    !(v instanceof UnsafeText)
+  );
 }
 
 export function isTemplate(v: unknown): boolean {
@@ -56,7 +62,8 @@ export function readString(ds: Mapping, key: string, loc: SourceLocation): strin
   if (v === null || v === undefined) return undefined;
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (v instanceof VaultString) return v as unknown as string;
+  // Vaulted and !unsafe strings stay wrapped so the engine still knows what they are.
+  if (v instanceof VaultString || v instanceof UnsafeText) return v as unknown as string;
   throw parseError(
     `The field '${key}' is supposed to be a string type, however the incoming data structure is a ${typeName(v)}`,
     at(ds, key, loc),

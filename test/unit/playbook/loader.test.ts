@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Block, Node, Play, Task } from "../../../src/playbook/index.js";
-import { loadIncludedRole, loadIncludedTasks, playTasksInOrder } from "../../../src/playbook/index.js";
-import { fixture, load } from "./helpers.js";
+import {
+  loadIncludedRole,
+  loadIncludedTasks,
+  loadPlaybook,
+  playTasksInOrder,
+} from "../../../src/playbook/index.js";
+import { fixture, isModule, load } from "./helpers.js";
 
 function tasksOf(nodes: Node[]): Task[] {
   return nodes.flatMap((n) =>
@@ -237,5 +242,34 @@ describe("warnings", () => {
     expect(pb.warnings[0]?.location).toMatchObject({ file: fixture("prompt.yml"), line: 3 });
     expect(pb.plays[0]?.keywords.remote_user).toBe("deploy");
     expect(pb.plays[0]?.vars_prompt).toHaveLength(1);
+  });
+});
+
+describe("composition", () => {
+  const pb = loadPlaybook(fixture("composed.yml"), { isModule, rolesPath: [fixture("extra-roles")] });
+
+  it("applies import_playbook when and vars to the imported plays' tasks", () => {
+    const imported = pb.plays[0] as Play;
+    expect(imported.importConditions).toEqual(["flag | bool"]);
+    expect(imported.keywords.vars).toEqual({ from_import: true });
+    expect(tasksOf(imported.tasks)[0]?.effective.when).toEqual(["flag | bool"]);
+    expect(tasksOf(imported.handlers)).toEqual([]);
+  });
+
+  it("finds roles on the configured roles path", () => {
+    const play = pb.plays[1] as Play;
+    expect(play.loadedRoles[0]?.path).toBe(fixture("extra-roles", "solo"));
+    expect(tasksOf(play.roleBlocks).map((t) => t.name)).toEqual(["Solo task"]);
+  });
+
+  it("treats a bare include as static unless its path is templated", () => {
+    const play = pb.plays[1] as Play;
+    const [first, second] = play.tasks[0]?.block ?? [];
+    expect(first).toMatchObject({ kind: "block", importedFrom: { action: "include" } });
+    expect(second).toMatchObject({
+      kind: "task",
+      dynamic: { kind: "include_tasks", file: "{{ dynamic_file }}" },
+    });
+    expect(pb.warnings.filter((w) => /"include" is deprecated/.test(w.message))).toHaveLength(2);
   });
 });
