@@ -30,7 +30,12 @@ export function parseConfigIni(text: string, file: string): IniFile {
   let sectionName = "";
   let option: IniEntry | undefined;
   let indentLevel = 0;
-  const fail: (message: string, line: number, raw: string, hint: string) => never = (message, line, raw, hint) => {
+  const fail: (message: string, line: number, raw: string, hint: string) => never = (
+    message,
+    line,
+    raw,
+    hint,
+  ) => {
     throw new InfraError(`Error reading config file (${file}): ${message}`, {
       location: { file, line, column: raw.length - raw.trimStart().length + 1 },
       excerpt: raw.replace(/\r?\n$/, ""),
@@ -71,16 +76,31 @@ export function parseConfigIni(text: string, file: string): IniFile {
       return;
     }
     if (!current) {
-      fail("File contains no section headers.", lineNo, raw, "Start the file with a section such as [defaults].");
+      fail(
+        "File contains no section headers.",
+        lineNo,
+        raw,
+        "Start the file with a section such as [defaults].",
+      );
     }
     const m = OPTION_RE.exec(value);
     if (!m || !m.groups!.option) {
-      fail(`Source contains parsing errors: line ${lineNo}`, lineNo, raw, "Settings are written `key = value`.");
+      fail(
+        `Source contains parsing errors: line ${lineNo}`,
+        lineNo,
+        raw,
+        "Settings are written `key = value`.",
+      );
     }
     const key = m.groups!.option!.trimEnd().toLowerCase();
     const id = `${sectionName}\u0000${key}`;
     if (added.has(id)) {
-      fail(`option '${key}' in section '${sectionName}' already exists`, lineNo, raw, "Keep only one of the two lines.");
+      fail(
+        `option '${key}' in section '${sectionName}' already exists`,
+        lineNo,
+        raw,
+        "Keep only one of the two lines.",
+      );
     }
     added.add(id);
     option = { value: "", line: lineNo };

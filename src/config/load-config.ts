@@ -141,14 +141,24 @@ function unquote(s: string): string {
   return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.at(-1) === s[0] ? s.slice(1, -1) : s;
 }
 
-function convert(name: string, def: SettingDef, raw: unknown, base: string, env: Env, where: SourceLocation): unknown {
+function convert(
+  name: string,
+  def: SettingDef,
+  raw: unknown,
+  base: string,
+  env: Env,
+  where: SourceLocation,
+): unknown {
   if (raw === null || raw === undefined) return null;
   const bad = (expected: string): never => {
-    throw new InfraError(`Invalid value ${JSON.stringify(raw)} for configuration option "${name}": expected ${expected}`, {
-      location: where,
-      hint: `Set ${name} to ${expected}${def.env.length ? ` (or unset ${def.env.join("/")})` : ""}.`,
-      exitCode: ExitCode.options,
-    });
+    throw new InfraError(
+      `Invalid value ${JSON.stringify(raw)} for configuration option "${name}": expected ${expected}`,
+      {
+        location: where,
+        hint: `Set ${name} to ${expected}${def.env.length ? ` (or unset ${def.env.join("/")})` : ""}.`,
+        exitCode: ExitCode.options,
+      },
+    );
   };
   const resolvePath = (p: string): string => unfrackPath(p.replace(/\{\{CWD\}\}/g, process.cwd()), base, env);
   switch (def.type) {
@@ -166,7 +176,11 @@ function convert(name: string, def: SettingDef, raw: unknown, base: string, env:
       return Number(s.replace(/_/g, ""));
     }
     case "list":
-      return Array.isArray(raw) ? raw : String(raw).split(",").map((x) => unquote(x.trim()));
+      return Array.isArray(raw)
+        ? raw
+        : String(raw)
+            .split(",")
+            .map((x) => unquote(x.trim()));
     case "path":
       return resolvePath(String(raw));
     case "pathlist":

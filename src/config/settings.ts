@@ -16,7 +16,12 @@ export interface SettingDef {
 const defaults = (key: string) => [{ section: "defaults", key }];
 
 export const SETTINGS = {
-  inventory: { ini: defaults("inventory"), env: ["ANSIBLE_INVENTORY"], type: "pathlist", default: "/etc/ansible/hosts" },
+  inventory: {
+    ini: defaults("inventory"),
+    env: ["ANSIBLE_INVENTORY"],
+    type: "pathlist",
+    default: "/etc/ansible/hosts",
+  },
   remote_user: { ini: defaults("remote_user"), env: ["ANSIBLE_REMOTE_USER"], type: "string", default: null },
   remote_port: { ini: defaults("remote_port"), env: ["ANSIBLE_REMOTE_PORT"], type: "integer", default: null },
   private_key_file: {
@@ -37,7 +42,12 @@ export const SETTINGS = {
     type: "list",
     default: [],
   },
-  ask_vault_pass: { ini: defaults("ask_vault_pass"), env: ["ANSIBLE_ASK_VAULT_PASS"], type: "boolean", default: false },
+  ask_vault_pass: {
+    ini: defaults("ask_vault_pass"),
+    env: ["ANSIBLE_ASK_VAULT_PASS"],
+    type: "boolean",
+    default: false,
+  },
   host_key_checking: {
     ini: defaults("host_key_checking"),
     env: ["ANSIBLE_HOST_KEY_CHECKING"],
@@ -83,8 +93,18 @@ export const SETTINGS = {
     type: "boolean",
     default: false,
   },
-  diff_always: { ini: [{ section: "diff", key: "always" }], env: ["ANSIBLE_DIFF_ALWAYS"], type: "boolean", default: false },
-  diff_context: { ini: [{ section: "diff", key: "context" }], env: ["ANSIBLE_DIFF_CONTEXT"], type: "integer", default: 3 },
+  diff_always: {
+    ini: [{ section: "diff", key: "always" }],
+    env: ["ANSIBLE_DIFF_ALWAYS"],
+    type: "boolean",
+    default: false,
+  },
+  diff_context: {
+    ini: [{ section: "diff", key: "context" }],
+    env: ["ANSIBLE_DIFF_CONTEXT"],
+    type: "integer",
+    default: 3,
+  },
   ssh_args: {
     ini: [{ section: "ssh_connection", key: "ssh_args" }],
     env: ["ANSIBLE_SSH_ARGS"],

@@ -53,7 +53,8 @@ export function parseAddress(address: string, allowRanges: boolean): { host: str
   }
   const ok = [PATTERNS.ipv4, PATTERNS.ipv6, PATTERNS.hostname].some((re) => re.test(address));
   if (!ok) throw new AddressError(`Not a valid network hostname: ${address}`);
-  if (!allowRanges && address.includes("[")) throw new AddressError("Detected range in host but was asked to ignore ranges");
+  if (!allowRanges && address.includes("["))
+    throw new AddressError("Detected range in host but was asked to ignore ranges");
   return { host: address, port };
 }
 
@@ -82,14 +83,16 @@ export function expandHostnameRange(line: string): string[] {
   if (parts.length !== 3) throw new AddressError(`could not expand the host range in '${line}'`);
   const [head, nrange, tail] = parts as [string, string, string];
   const bounds = nrange.split(":");
-  if (bounds.length !== 2 && bounds.length !== 3) throw new AddressError("host range must be begin:end or begin:end:step");
+  if (bounds.length !== 2 && bounds.length !== 3)
+    throw new AddressError("host range must be begin:end or begin:end:step");
   const beg = bounds[0] || "0";
   const end = bounds[1]!;
   const step = bounds.length === 3 ? pyInt(bounds[2]!) : 1;
   if (!end) throw new AddressError("host range must specify end value");
   let fill = (x: string | number): string => String(x);
   if (beg[0] === "0" && beg.length > 1) {
-    if (beg.length !== end.length) throw new AddressError("host range must specify equal-length begin and end formats");
+    if (beg.length !== end.length)
+      throw new AddressError("host range must specify equal-length begin and end formats");
     fill = (x) => String(x).padStart(beg.length, "0");
   }
   // Python's str.index finds substrings, so `a`..`z` and also multi-letter bounds like `ab` index into the alphabet.

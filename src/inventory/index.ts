@@ -2,5 +2,11 @@
 export { loadInventory, unfrackPath, DEFAULT_INVENTORY, type LoadInventoryOptions } from "./inventory.js";
 export { Inventory, Host, Group, LOCALHOST_NAMES, type Vars } from "./model.js";
 export { selectHosts, applyLimit, splitHostPattern, limitPatterns, type SelectOptions } from "./patterns.js";
-export { hostInventoryVars, sortGroups, findVarsFiles, inventoryVarsDirs, type HostVarsOptions } from "./vars-files.js";
+export {
+  hostInventoryVars,
+  sortGroups,
+  findVarsFiles,
+  inventoryVarsDirs,
+  type HostVarsOptions,
+} from "./vars-files.js";
 export { groupsMap, groupNames, hostMagicVars } from "./magic-vars.js";

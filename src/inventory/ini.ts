@@ -62,7 +62,11 @@ class IniReader {
     } catch (e) {
       if (e instanceof InfraError) throw e;
       if (e instanceof GroupCycleError)
-        this.fail(`${e.message} (cycle: ${e.cycle.join(" -> ")})`, "A group cannot contain itself, even through other groups: remove one of the :children entries.", column);
+        this.fail(
+          `${e.message} (cycle: ${e.cycle.join(" -> ")})`,
+          "A group cannot contain itself, even through other groups: remove one of the :children entries.",
+          column,
+        );
       this.fail((e as Error).message, "Fix this line of the inventory.", column);
     }
   }
@@ -90,7 +94,13 @@ class IniReader {
         }
         if (!this.inventory.groups.has(groupName)) {
           if (state === "vars" && !pending.has(groupName))
-            pending.set(groupName, { line: this.lineNo, state, name: groupName, parents: [], column: this.indent() + 1 });
+            pending.set(groupName, {
+              line: this.lineNo,
+              state,
+              name: groupName,
+              parents: [],
+              column: this.indent() + 1,
+            });
           this.inventory.addGroup(groupName, this.here());
         }
         const decl = pending.get(groupName);
@@ -201,13 +211,23 @@ class IniReader {
 
   private childLine(line: string, groupName: string, pending: Map<string, Pending>): void {
     const m = GROUP_NAME_RE.exec(line);
-    if (!m) this.fail(`Expected group name, got: ${line}`, `Lines in [${groupName}:children] are group names, one per line.`);
+    if (!m)
+      this.fail(
+        `Expected group name, got: ${line}`,
+        `Lines in [${groupName}:children] are group names, one per line.`,
+      );
     const child = m[1]!;
     if (!this.inventory.groups.has(child)) {
       const decl = pending.get(child);
       if (decl) decl.parents.push(groupName);
       else
-        pending.set(child, { line: this.lineNo, state: "children", name: child, parents: [groupName], column: this.indent() + 1 });
+        pending.set(child, {
+          line: this.lineNo,
+          state: "children",
+          name: child,
+          parents: [groupName],
+          column: this.indent() + 1,
+        });
     } else {
       this.apply(() => this.inventory.addChild(groupName, child));
     }

@@ -26,7 +26,21 @@ export interface LoadInventoryOptions {
 /** Ansible's default when nothing is configured; a missing one is silently fine. */
 export const DEFAULT_INVENTORY = "/etc/ansible/hosts";
 
-const REJECT_EXTS = [".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".ini", ".cfg", ".retry"];
+const REJECT_EXTS = [
+  ".pyc",
+  ".pyo",
+  ".swp",
+  ".bak",
+  "~",
+  ".rpm",
+  ".md",
+  ".txt",
+  ".rst",
+  ".orig",
+  ".ini",
+  ".cfg",
+  ".retry",
+];
 const IGNORED_NAMES = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
 const YAML_EXTS = [".yml", ".yaml", ".json"];
 
@@ -58,7 +72,10 @@ export function loadInventory(sources: string[], opts: LoadInventoryOptions = {}
 
 /** Ansible's unfrackpath: `$VARS` and `~` expanded, made absolute against cwd, normalised, symlinks kept. */
 export function unfrackPath(path: string, cwd: string, env: Record<string, string | undefined>): string {
-  let p = path.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[a ?? b!] ?? m);
+  let p = path.replace(
+    /\$(\w+)|\$\{(\w+)\}/g,
+    (m, a: string | undefined, b: string | undefined) => env[a ?? b!] ?? m,
+  );
   if (p === "~" || p.startsWith("~/")) p = join(env.HOME ?? homedir(), p.slice(1));
   return isAbsolute(p) ? resolve(p) : resolve(cwd, p);
 }
@@ -75,11 +92,14 @@ function parseSource(inventory: Inventory, source: string): void {
   try {
     text = readFileSync(source, "utf8");
   } catch (e) {
-    throw new InfraError(`cannot read inventory ${source}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      location: { file: source },
-      hint: "Check that the file is readable.",
-      exitCode: ExitCode.parse,
-    });
+    throw new InfraError(
+      `cannot read inventory ${source}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      {
+        location: { file: source },
+        hint: "Check that the file is readable.",
+        exitCode: ExitCode.parse,
+      },
+    );
   }
   if (text.startsWith("#!")) {
     throw new InfraError("dynamic inventory scripts are not supported", {

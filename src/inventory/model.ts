@@ -261,7 +261,8 @@ function addChildGroup(parent: Group, child: Group): boolean {
   propagateDepth(child);
   if (!child.parents.includes(parent)) {
     child.parents.push(parent);
-    for (const h of child.allHosts()) for (const a of newAncestors) if (!h.groups.includes(a)) h.groups.push(a);
+    for (const h of child.allHosts())
+      for (const a of newAncestors) if (!h.groups.includes(a)) h.groups.push(a);
   }
   return true;
 }
@@ -320,7 +321,8 @@ function walk(start: Group, rel: (g: Group) => Group[]): Set<Group> {
 function pythonInt(value: unknown, key: string): number {
   if (typeof value === "number") return Math.trunc(value);
   if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value === "string" && /^\s*[+-]?\d(?:_?\d)*\s*$/.test(value)) return Number(value.replace(/_/g, ""));
+  if (typeof value === "string" && /^\s*[+-]?\d(?:_?\d)*\s*$/.test(value))
+    return Number(value.replace(/_/g, ""));
   throw new Error(`${key} must be an integer, got ${JSON.stringify(value)}`);
 }
 

@@ -40,7 +40,11 @@ export function splitHostPattern(pattern: string | string[]): string[] {
 }
 
 /** The hosts a play's `hosts:` (or an ad-hoc pattern) targets, in inventory order, limited by `opts.limit`. */
-export function selectHosts(inventory: Inventory, pattern: string | string[], opts: SelectOptions = {}): Host[] {
+export function selectHosts(
+  inventory: Inventory,
+  pattern: string | string[],
+  opts: SelectOptions = {},
+): Host[] {
   const hosts = evaluatePatterns(inventory, splitHostPattern(pattern), opts);
   return dedupe(opts.limit === undefined ? hosts : applyLimit(inventory, hosts, opts.limit, opts));
 }
@@ -78,7 +82,11 @@ export function limitPatterns(limit: string | string[], cwd: string): string[] {
         exitCode: ExitCode.options,
       });
     }
-    out.push(...readFileSync(file, "utf8").split("\n").map((l) => l.trim()));
+    out.push(
+      ...readFileSync(file, "utf8")
+        .split("\n")
+        .map((l) => l.trim()),
+    );
   }
   return out;
 }
@@ -133,7 +141,10 @@ function matchOnePattern(inventory: Inventory, pattern: string, opts: SelectOpti
   return [hosts[i]!];
 }
 
-function splitSubscript(pattern: string, opts: SelectOptions): { expr: string; subscript?: [number, number | null] } {
+function splitSubscript(
+  pattern: string,
+  opts: SelectOptions,
+): { expr: string; subscript?: [number, number | null] } {
   if (pattern[0] === "~") return { expr: pattern };
   const m = SUBSCRIPT_RE.exec(pattern);
   if (!m) return { expr: pattern };
@@ -170,7 +181,10 @@ function compileMatcher(pattern: string): (name: string) => boolean {
   let re: RegExp;
   try {
     // `~regex` is matched at the start of the name (Python's re.match); globs must match the whole name.
-    re = pattern[0] === "~" ? new RegExp(`^(?:${pythonRegex(pattern.slice(1))})`, "s") : new RegExp(fnmatchTranslate(pattern), "s");
+    re =
+      pattern[0] === "~"
+        ? new RegExp(`^(?:${pythonRegex(pattern.slice(1))})`, "s")
+        : new RegExp(fnmatchTranslate(pattern), "s");
   } catch {
     throw new InfraError(`Invalid host list pattern: ${pattern}`, {
       hint: "A ~pattern is a regular expression; check its brackets and escapes.",

@@ -52,7 +52,11 @@ export function inventoryVarsDirs(inventory: Inventory): string[] {
 }
 
 /** The variables every host gets from the inventory layers, merged with Ansible's precedence. */
-export function hostInventoryVars(inventory: Inventory, host: Host | string, opts: HostVarsOptions = {}): Vars {
+export function hostInventoryVars(
+  inventory: Inventory,
+  host: Host | string,
+  opts: HostVarsOptions = {},
+): Vars {
   const h = typeof host === "string" ? inventory.getHost(host) : host;
   if (!h) {
     throw new InfraError(`host ${String(host)} is not in the inventory`, {
@@ -133,7 +137,13 @@ function loadVarsFile(inventory: Inventory, file: string): Vars {
   const data = readYamlFile(file).documents[0] ?? null;
   let vars: Vars = {};
   // Ansible skips empty files (and anything else that is "falsy", like [] or "").
-  if (data !== null && data !== false && data !== 0 && data !== "" && !(Array.isArray(data) && !data.length)) {
+  if (
+    data !== null &&
+    data !== false &&
+    data !== 0 &&
+    data !== "" &&
+    !(Array.isArray(data) && !data.length)
+  ) {
     if (typeof data !== "object" || Array.isArray(data) || Object.getPrototypeOf(data) !== Object.prototype) {
       throw new InfraError(
         `failed to combine variables, expected dicts but got a 'dict' and a '${Array.isArray(data) ? "list" : typeof data === "string" ? "str" : typeof data}'`,

@@ -17,7 +17,9 @@ import { GroupCycleError, type Inventory } from "./model.js";
 const SECTIONS = ["vars", "children", "hosts"] as const;
 
 function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return (
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  );
 }
 
 function pyType(v: unknown): string {
@@ -51,7 +53,8 @@ export function parseYamlInventory(inventory: Inventory, data: unknown, file: st
       "Inventory plugins (aws_ec2, constructed, …) are not supported; list the hosts in a YAML or INI inventory.",
     );
   }
-  for (const name of Object.keys(data)) parseGroup(inventory, name, data[name], keyLocationOf(data, name) ?? { file });
+  for (const name of Object.keys(data))
+    parseGroup(inventory, name, data[name], keyLocationOf(data, name) ?? { file });
 }
 
 function parseGroup(inventory: Inventory, name: string, groupData: unknown, where: SourceLocation): string {
@@ -80,7 +83,9 @@ function parseGroup(inventory: Inventory, name: string, groupData: unknown, wher
   for (const key of Object.keys(groupData)) {
     const value = groupData[key];
     if (!isMapping(value) && value !== null) {
-      inventory.warnings.push(`Skipping key (${key}) in group (${name}) as it is not a mapping, it is a ${pyType(value)}`);
+      inventory.warnings.push(
+        `Skipping key (${key}) in group (${name}) as it is not a mapping, it is a ${pyType(value)}`,
+      );
       continue;
     }
     if (value === null) continue;
@@ -94,7 +99,8 @@ function parseGroup(inventory: Inventory, name: string, groupData: unknown, wher
         addChild(inventory, name, child, subAt);
       }
     } else if (key === "hosts") {
-      for (const pattern of Object.keys(value)) parseHosts(inventory, name, pattern, value[pattern], keyLocationOf(value, pattern) ?? at);
+      for (const pattern of Object.keys(value))
+        parseHosts(inventory, name, pattern, value[pattern], keyLocationOf(value, pattern) ?? at);
     } else {
       inventory.warnings.push(
         `Skipping unexpected key (${key}) in group (${name}), only "vars", "children" and "hosts" are valid`,
@@ -116,7 +122,11 @@ function addChild(inventory: Inventory, parent: string, child: string, at: Sourc
       );
     }
     // A child skipped as "not a valid group definition" was never added; Ansible fails the same way.
-    fail((e as Error).message, at, "Every child must be a group: `name:` followed by hosts, vars or children.");
+    fail(
+      (e as Error).message,
+      at,
+      "Every child must be a group: `name:` followed by hosts, vars or children.",
+    );
   }
 }
 

@@ -40,7 +40,8 @@ const NAMES: Record<string, (c: InfraConfig) => unknown> = {
 
 function baseEnv(home: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("ANSIBLE_") && v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith("ANSIBLE_") && v !== undefined) env[k] = v;
   return { ...env, HOME: home };
 }
 
@@ -54,7 +55,8 @@ function compare(cwd: string, env: Record<string, string>): void {
   const theirs = ansibleDump(cwd, env);
   const ours = loadConfig(cwd, env);
   expect(ours.config_file).toEqual(theirs.CONFIG_FILE ?? null);
-  for (const [name, get] of Object.entries(NAMES)) expect({ name, value: get(ours) }).toEqual({ name, value: theirs[name] ?? null });
+  for (const [name, get] of Object.entries(NAMES))
+    expect({ name, value: get(ours) }).toEqual({ name, value: theirs[name] ?? null });
 }
 
 function scenario(): { root: string; home: string; project: string } {
@@ -117,7 +119,10 @@ describe.skipIf(!hasAnsible)("loadConfig matches ansible-config dump", () => {
   it("ANSIBLE_CONFIG pointing at a directory, env overrides beating the file", () => {
     const { root, home, project } = scenario();
     mkdirSync(join(root, "conf"));
-    writeFileSync(join(root, "conf", "ansible.cfg"), "[defaults]\ninventory = hosts\nforks = 9\nremote_user = filed\n");
+    writeFileSync(
+      join(root, "conf", "ansible.cfg"),
+      "[defaults]\ninventory = hosts\nforks = 9\nremote_user = filed\n",
+    );
     writeFileSync(join(project, "ansible.cfg"), "[defaults]\nforks = 1\n");
     const env = {
       ...baseEnv(home),

@@ -25,7 +25,9 @@ function thrown(fn: () => unknown): InfraError {
 
 describe("loadConfig", () => {
   it("reads ssh_args across continuation lines and pipelining from [ssh_connection]", () => {
-    const { dir, env } = project("[ssh_connection]\nssh_args = -C\n  -o ControlPersist=30s\npipelining = True\n");
+    const { dir, env } = project(
+      "[ssh_connection]\nssh_args = -C\n  -o ControlPersist=30s\npipelining = True\n",
+    );
     const c = loadConfig(dir, env);
     expect(c.ssh_connection).toEqual({ ssh_args: "-C\n-o ControlPersist=30s", pipelining: true });
     expect(c.origins.pipelining).toBe(join(dir, "ansible.cfg"));
@@ -53,7 +55,9 @@ describe("loadConfig", () => {
   });
 
   it("rejects a non-integer and an unknown gathering mode", () => {
-    expect(thrown(() => loadConfig(...args(project("[defaults]\ntimeout = 30 # s\n")))).message).toContain("an integer");
+    expect(thrown(() => loadConfig(...args(project("[defaults]\ntimeout = 30 # s\n")))).message).toContain(
+      "an integer",
+    );
     expect(thrown(() => loadConfig(...args(project("[defaults]\ngathering = lazy\n")))).message).toContain(
       "one of implicit, explicit, smart",
     );
@@ -74,7 +78,10 @@ function args(p: { dir: string; env: Record<string, string> }): [string, Record<
 
 describe("parseConfigIni (Python configparser rules)", () => {
   it("keys are case-insensitive, '#' after a value is kept, '; ' starts a comment, [DEFAULT] shows through", () => {
-    const ini = parseConfigIni("[DEFAULT]\nshared = d\n[defaults]\nKey = a # b\nother: c ;d\nx=y;z\n", "a.cfg");
+    const ini = parseConfigIni(
+      "[DEFAULT]\nshared = d\n[defaults]\nKey = a # b\nother: c ;d\nx=y;z\n",
+      "a.cfg",
+    );
     expect(iniGet(ini, "defaults", "key")?.value).toBe("a # b");
     expect(iniGet(ini, "defaults", "other")?.value).toBe("c");
     expect(iniGet(ini, "defaults", "x")?.value).toBe("y;z");
@@ -92,7 +99,9 @@ describe("parseConfigIni (Python configparser rules)", () => {
     const dup = thrown(() => parseConfigIni("[s]\nk = 1\nK = 2\n", "a.cfg"));
     expect(dup.message).toContain("option 'k' in section 's' already exists");
     expect(dup.location).toEqual({ file: "a.cfg", line: 3, column: 1 });
-    expect(thrown(() => parseConfigIni("[s]\n[s]\n", "a.cfg")).message).toContain("section 's' already exists");
+    expect(thrown(() => parseConfigIni("[s]\n[s]\n", "a.cfg")).message).toContain(
+      "section 's' already exists",
+    );
     expect(thrown(() => parseConfigIni("[s]\njust words\n", "a.cfg")).location?.line).toBe(2);
   });
 });

@@ -46,7 +46,8 @@ function oursLiteral(s: string): Record<string, unknown> {
   if (!r.ok) return { raw: true };
   const keyed = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(keyed);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keyed(x)]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keyed(x)]));
     return v;
   };
   return { ok: keyed(r.value) };
@@ -61,19 +62,111 @@ function oursShlex(s: string): Record<string, unknown> {
 }
 
 const LITERALS = [
-  "42", "-7", "+3", "0", "00", "010", "0x1F", "0o17", "0b101", "1_000", "1__0", "1.5", ".5", "5.", "1e3", "1.e-2",
-  "01.5", "True", "False", "None", "true", "yes", "'single'", '"double"', "'a' 'b'", "'a' b'c'", "b'bytes'", "r'\\d'",
-  "'\\n\\t\\x41\\u00e9\\101\\q'", "'''triple'''", "f'x'", "[1, 2]", "[1, [2, [3]]]", "[1,]", "[,]", "(1)", "(1,)", "()",
-  "1, 2", "1,", "{'a': 1, 'b': [2]}", "{}", "{'a': 1,}", "{1: 'x'}", "-True", "--1", "1+2", "1 + 2j", "1j", "abc",
-  "hello world", "a=b", "{{ var }}", "[1, 2", "'unterminated", "5 # comment", "  7", "\t8", "[1, 2] # c", "1 2",
-  "2147483648", "1e400", "-0", "-0.0", "'é'", "u'x'", "rb'x'", "Rb'\\x'", "'\\N{DASH}'", "{1, 2}", "{'a'}", "[]",
-  "''", "x'", "'a'\\", "", " ", "#", "0xg", "1_", "0_0", "1.5.", "[True, None, 'x', -1.5e2]",
+  "42",
+  "-7",
+  "+3",
+  "0",
+  "00",
+  "010",
+  "0x1F",
+  "0o17",
+  "0b101",
+  "1_000",
+  "1__0",
+  "1.5",
+  ".5",
+  "5.",
+  "1e3",
+  "1.e-2",
+  "01.5",
+  "True",
+  "False",
+  "None",
+  "true",
+  "yes",
+  "'single'",
+  '"double"',
+  "'a' 'b'",
+  "'a' b'c'",
+  "b'bytes'",
+  "r'\\d'",
+  "'\\n\\t\\x41\\u00e9\\101\\q'",
+  "'''triple'''",
+  "f'x'",
+  "[1, 2]",
+  "[1, [2, [3]]]",
+  "[1,]",
+  "[,]",
+  "(1)",
+  "(1,)",
+  "()",
+  "1, 2",
+  "1,",
+  "{'a': 1, 'b': [2]}",
+  "{}",
+  "{'a': 1,}",
+  "{1: 'x'}",
+  "-True",
+  "--1",
+  "1+2",
+  "1 + 2j",
+  "1j",
+  "abc",
+  "hello world",
+  "a=b",
+  "{{ var }}",
+  "[1, 2",
+  "'unterminated",
+  "5 # comment",
+  "  7",
+  "\t8",
+  "[1, 2] # c",
+  "1 2",
+  "2147483648",
+  "1e400",
+  "-0",
+  "-0.0",
+  "'é'",
+  "u'x'",
+  "rb'x'",
+  "Rb'\\x'",
+  "'\\N{DASH}'",
+  "{1, 2}",
+  "{'a'}",
+  "[]",
+  "''",
+  "x'",
+  "'a'\\",
+  "",
+  " ",
+  "#",
+  "0xg",
+  "1_",
+  "0_0",
+  "1.5.",
+  "[True, None, 'x', -1.5e2]",
 ];
 
 const SHLEX = [
-  "web1 a=1 b=2", "h x='a b' y=\"c d\"", "h x=a#b y=2", "h # comment x=1", "h x=\"say \\\"hi\\\"\"", "h x='it''s'",
-  "h x=\\'q", "h x=\"a\\nb\"", "h x=''", "h x=\"\"", "h \"\"", "h x='unterminated", "h x=back\\", "h\tx=1\ty=2",
-  "h x=\"a'b\"", "h x='a\"b'", "h x=a\\ b", "h x=\"\\\\\"", "h x=\"\\$HOME\"",
+  "web1 a=1 b=2",
+  "h x='a b' y=\"c d\"",
+  "h x=a#b y=2",
+  "h # comment x=1",
+  'h x="say \\"hi\\""',
+  "h x='it''s'",
+  "h x=\\'q",
+  'h x="a\\nb"',
+  "h x=''",
+  'h x=""',
+  'h ""',
+  "h x='unterminated",
+  "h x=back\\",
+  "h\tx=1\ty=2",
+  'h x="a\'b"',
+  "h x='a\"b'",
+  "h x=a\\ b",
+  'h x="\\\\"',
+  'h x="\\$HOME"',
 ];
 
 describe.skipIf(!hasPython)("Python compatibility", () => {
@@ -91,11 +184,33 @@ describe.skipIf(!hasPython)("Python compatibility", () => {
   });
 
   it("both on generated inputs", () => {
-    const pieces = ["1", "0", "x", "_", ".", "e", "-", "+", " ", "'", '"', "\\", "#", "[", "]", "(", ")", "{", "}"];
+    const pieces = [
+      "1",
+      "0",
+      "x",
+      "_",
+      ".",
+      "e",
+      "-",
+      "+",
+      " ",
+      "'",
+      '"',
+      "\\",
+      "#",
+      "[",
+      "]",
+      "(",
+      ")",
+      "{",
+      "}",
+    ];
     const more = [",", ":", "=", "True", "None", "b", "r", "n", "\t", "é", "0x", "j"];
     const gen = fc.array(fc.constantFrom(...pieces, ...more), { maxLength: 12 }).map((a) => a.join(""));
     const samples = fc.sample(gen, { numRuns: 3000, seed: 20240514 });
-    const expected = python(samples.flatMap((s) => [["literal", s] as [string, string], ["shlex", s] as [string, string]]));
+    const expected = python(
+      samples.flatMap((s) => [["literal", s] as [string, string], ["shlex", s] as [string, string]]),
+    );
     samples.forEach((s, i) => {
       const lit = expected[2 * i]!;
       if (!lit.skip) expect({ s, r: oursLiteral(s) }).toEqual({ s, r: lit });
