@@ -3,8 +3,9 @@
  * for this host first, as ssh(1) does, so a host known by its RSA key is not refused for showing ed25519), and the
  * verifier that accepts, or records a HostKeyError saying which file and line hold the old key and what to do.
  */
+import { appendFileSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HostKeyError } from "./errors.js";
 import {
   checkHostKey,
@@ -52,10 +53,14 @@ const SHORT_TYPE: Record<string, string> = {
   "ecdsa-sha2-nistp521": "ecdsa",
 };
 
+/**
+ * checking: true refuses unknown and changed keys; "accept-new" (StrictHostKeyChecking=accept-new) records an
+ * unknown host's key in the first file, as ssh(1) does, and still refuses changed ones; false accepts anything.
+ */
 export function hostKeyPolicy(opts: {
   host: string;
   port: number;
-  checking: boolean;
+  checking: boolean | "accept-new";
   files: string[];
 }): HostKeyPolicy {
   if (!opts.checking) return { algorithms: DEFAULT_ALGORITHMS, verify: () => true };
@@ -72,6 +77,11 @@ export function hostKeyPolicy(opts: {
       const { host, port, files } = opts;
       const name = lookupName(host, port);
       const type = blobKeyType(key) ?? "unknown";
+      if (verdict.status === "unknown" && opts.checking === "accept-new" && files.length > 0) {
+        mkdirSync(dirname(files[0]), { recursive: true, mode: 0o700 });
+        appendFileSync(files[0], `${name} ${type} ${key.toString("base64")}\n`, { mode: 0o600 });
+        return true;
+      }
       const short = SHORT_TYPE[type] ?? type;
       const shown = `${short} key ${fingerprint(key)}`;
       const scan = `ssh-keyscan ${port === 22 ? "" : `-p ${port} `}-t ${short} ${host} >> ${files[0] ?? "~/.ssh/known_hosts"}`;

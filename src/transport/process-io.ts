@@ -86,21 +86,22 @@ export function collect(
     // A program that exits without reading its stdin makes the write fail (EPIPE); that is not our error.
     proc.stdin.on("error", () => {});
     proc.stdout.on("data", (c: Buffer) => out.push(c));
+    let inputWritten = false;
     const writeInput = () => {
+      if (inputWritten) return;
+      inputWritten = true;
       if (opts.input !== undefined && opts.input.length > 0) proc.stdin.end(opts.input);
       else proc.stdin.end();
     };
-    let inputWritten = false;
     watchBecome(
       proc,
       opts.become,
       (c) => err.push(c),
-      () => {
-        if (!inputWritten && opts.become?.holdsInput) ((inputWritten = true), writeInput());
-      },
+      // With a password, input waits until sudo has been answered and let the command run.
+      () => writeInput(),
       fail,
     );
-    if (!opts.become?.holdsInput) ((inputWritten = true), writeInput());
+    if (!opts.become?.holdsInput) writeInput();
 
     proc.done.then(
       ({ rc, signal }) =>

@@ -41,8 +41,8 @@ export interface SshOptions extends Omit<AuthOptions, "user"> {
   /** SSH-level keepalive, so a silently dead link is noticed: default every 15 s, given up after 3 misses. */
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
-  /** Default true: refuse unknown and changed host keys. */
-  hostKeyChecking?: boolean;
+  /** Default true: refuse unknown and changed host keys. "accept-new": record unknown ones, refuse changed ones. */
+  hostKeyChecking?: boolean | "accept-new";
   /** Replaces ~/.ssh/known_hosts(2) (UserKnownHostsFile). */
   knownHostsFiles?: string[];
   /** Read as well as the others. */
@@ -199,7 +199,9 @@ export class SshConnection implements Connection {
     await this.slots.acquire();
     let released = false;
     const release = () => {
-      if (!released) ((released = true), this.slots.release());
+      if (released) return;
+      released = true;
+      this.slots.release();
     };
     const wire = `/bin/sh -c ${shellQuote(command)}`;
     try {

@@ -69,7 +69,7 @@ describe("put", () => {
     await expect(conn.put("/etc/x.conf", "x", { owner: "nosuchuser", become: root })).rejects.toThrow(
       /nosuchuser/,
     );
-    expect(lab.sh("ls -a /etc /root /tmp | grep -c '^\..*\.infra-' || true").trim()).toBe("0");
+    expect(lab.sh(String.raw`ls -a /etc /root /tmp | grep -c '^\..*\.infra-' || true`).trim()).toBe("0");
     expect(lab.sh("ls /etc/x.conf 2>&1 || true")).toContain("No such file");
   });
 

@@ -1,0 +1,128 @@
+/**
+ * The part of an ssh(1) command line we can honour: `-o Key=Value` options (UserKnownHostsFile,
+ * StrictHostKeyChecking, Port, User, IdentityFile, ConnectTimeout, ServerAlive*), and -p, -l, -i. Like ssh, the
+ * first value given for an option wins, so callers pass the argv in Ansible's order (ansible.cfg ssh_args, then
+ * the settings from variables, then ssh_common_args and ssh_extra_args). ControlMaster/ControlPersist and other
+ * OpenSSH-only tuning are moot with one persistent connection and are ignored; proxies are refused, not ignored,
+ * because connecting without them would reach the wrong place.
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parse } from "shell-quote";
+import { InfraError } from "../util/errors.js";
+
+export type HostKeyChecking = boolean | "accept-new";
+
+export interface SshArgSettings {
+  port?: number;
+  user?: string;
+  identityFiles?: string[];
+  knownHostsFiles?: string[];
+  globalKnownHostsFiles?: string[];
+  hostKeyChecking?: HostKeyChecking;
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+/** Splits an ssh argument string as a shell would (quotes, escapes), keeping $VARS as written. */
+export function splitSshArgs(text: string, source: string): string[] {
+  return parse(text, (name) => `$${name}`).map((w) => {
+    if (typeof w === "string") return w;
+    throw new InfraError(
+      `${source}: shell operators are not allowed in ssh arguments: ${JSON.stringify(text)}`,
+    );
+  });
+}
+
+function expandHome(p: string): string {
+  return p === "~" || p.startsWith("~/") ? join(homedir(), p.slice(1)) : p;
+}
+
+function unquote(v: string): string {
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
+
+/** ssh's single-letter flags that take a value (skipped with it when we don't use them). */
+const FLAGS_WITH_VALUE = new Set("BbcDEeFIiJLlmOopQRSWw".split(""));
+
+export function parseSshArgv(argv: string[], source: string): SshArgSettings {
+  const out: SshArgSettings = {};
+  const bad = (what: string) => new InfraError(`${source}: ${what}`);
+  const num = (key: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw bad(`${key} must be a whole number, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const option = (raw: string) => {
+    const m = /^\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*)$/.exec(raw);
+    if (!m) throw bad(`cannot read ssh option ${JSON.stringify(raw)} (expected -o Key=Value)`);
+    const key = m[1].toLowerCase();
+    const value = unquote(m[2].trim());
+    switch (key) {
+      case "port":
+        out.port ??= num("Port", value);
+        break;
+      case "user":
+        out.user ??= value;
+        break;
+      case "identityfile":
+        (out.identityFiles ??= []).push(expandHome(value));
+        break;
+      case "userknownhostsfile":
+        out.knownHostsFiles ??= value
+          .split(/\s+/)
+          .filter((f) => f !== "/dev/null" && f.toLowerCase() !== "none")
+          .map(expandHome);
+        break;
+      case "globalknownhostsfile":
+        out.globalKnownHostsFiles ??= value
+          .split(/\s+/)
+          .filter((f) => f !== "/dev/null" && f.toLowerCase() !== "none")
+          .map(expandHome);
+        break;
+      case "stricthostkeychecking": {
+        const v = value.toLowerCase();
+        const parsed = ["yes", "ask", "true"].includes(v)
+          ? true
+          : ["no", "off", "false"].includes(v)
+            ? false
+            : v;
+        if (parsed !== true && parsed !== false && parsed !== "accept-new") {
+          throw bad(`StrictHostKeyChecking must be yes, no or accept-new, got ${JSON.stringify(value)}`);
+        }
+        out.hostKeyChecking ??= parsed;
+        break;
+      }
+      case "connecttimeout":
+        out.connectTimeoutMs ??= num("ConnectTimeout", value) * 1000;
+        break;
+      case "serveraliveinterval":
+        out.keepaliveIntervalMs ??= num("ServerAliveInterval", value) * 1000;
+        break;
+      case "serveralivecountmax":
+        out.keepaliveCountMax ??= num("ServerAliveCountMax", value);
+        break;
+      case "proxyjump":
+      case "proxycommand":
+        if (value.toLowerCase() !== "none") {
+          throw bad(`${m[1]} is not supported: connect to hosts the control machine can reach directly`);
+        }
+        break;
+    }
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("-") || arg.length < 2) continue; // ssh would take it as the destination: not ours to use
+    const letter = arg[1];
+    if (!FLAGS_WITH_VALUE.has(letter)) continue; // -C, -4, -v, -A ...: nothing for us
+    const value = arg.length > 2 ? arg.slice(2) : argv[++i];
+    if (value === undefined) throw bad(`ssh option ${arg} needs a value`);
+    if (letter === "o") option(value);
+    else if (letter === "p") option(`Port=${value}`);
+    else if (letter === "l") option(`User=${value}`);
+    else if (letter === "i") option(`IdentityFile=${value}`);
+    else if (letter === "J") option(`ProxyJump=${value}`);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+import { homedir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { parseSshArgv, splitSshArgs } from "../../../src/transport/ssh-args.js";
+
+const parse = (text: string) => parseSshArgv(splitSshArgs(text, "test"), "test");
+
+describe("ssh arguments", () => {
+  it("honours known_hosts files and StrictHostKeyChecking in their spellings", () => {
+    expect(parse("-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no")).toEqual({
+      knownHostsFiles: ["/tmp/kh"],
+      hostKeyChecking: false,
+    });
+    expect(parse('-o "UserKnownHostsFile ~/a /b" -oStrictHostKeyChecking=accept-new')).toEqual({
+      knownHostsFiles: [`${homedir()}/a`, "/b"],
+      hostKeyChecking: "accept-new",
+    });
+    expect(parse("-o UserKnownHostsFile=/dev/null -o stricthostkeychecking=yes")).toEqual({
+      knownHostsFiles: [],
+      hostKeyChecking: true,
+    });
+  });
+
+  it("keeps the first value of an option, as ssh does", () => {
+    expect(parse("-o Port=2222 -p 22 -o User=a -l b").port).toBe(2222);
+    expect(parse("-o Port=2222 -p 22 -o User=a -l b").user).toBe("a");
+  });
+
+  it("reads ports, users, keys, timeouts and keepalives", () => {
+    expect(parse('-p2200 -l deploy -i ~/.ssh/k -o IdentityFile="/x y" -o ConnectTimeout=3')).toEqual({
+      port: 2200,
+      user: "deploy",
+      identityFiles: [`${homedir()}/.ssh/k`, "/x y"],
+      connectTimeoutMs: 3000,
+    });
+    expect(parse("-o ServerAliveInterval=30 -o ServerAliveCountMax=5")).toEqual({
+      keepaliveIntervalMs: 30_000,
+      keepaliveCountMax: 5,
+    });
+  });
+
+  it("ignores OpenSSH-only tuning and flags without values", () => {
+    expect(parse("-C -o ControlMaster=auto -o ControlPersist=60s -4 -v -o ProxyCommand=none")).toEqual({});
+  });
+
+  it("refuses proxies, bad values and shell operators with the source named", () => {
+    expect(() => parse("-J bastion")).toThrow(/test: ProxyJump is not supported/);
+    expect(() => parse("-o ProxyCommand='ssh -W %h:%p b'")).toThrow(/ProxyCommand is not supported/);
+    expect(() => parse("-o Port=abc")).toThrow(/Port must be a whole number/);
+    expect(() => parse("-o StrictHostKeyChecking=maybe")).toThrow(/yes, no or accept-new/);
+    expect(() => parse("-o")).toThrow(/needs a value/);
+    expect(() => splitSshArgs("-o A=b; rm -rf /", "vars")).toThrow(/vars: shell operators/);
+  });
+});
