@@ -171,12 +171,12 @@ function call(context: PyContext, fn: unknown, args: unknown[], kwargs: Record<s
 }
 
 function out(context: PyContext, v: unknown, nativeText = false): string {
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined && !v.lenient) v.fail();
   context.outputs++;
   context.lastValue = v;
   context.lastIsText = nativeText;
   // Ansible's finalize turns None into an empty string.
-  if (v === null || v === undefined) return "";
+  if (v === null || v === undefined || v instanceof Undefined) return "";
   return pyStr(v);
 }
 
@@ -244,7 +244,7 @@ export const pyRuntime = {
   pos: ops.pos,
   concat: (a: unknown, b: unknown): string => pyStr(a) + pyStr(b),
   noElse: (line: number): Undefined =>
-    new Undefined(`the inline if-expression on line ${line} evaluated to false and no else section was defined.`),
+    new Undefined(`the inline if-expression on line ${line} evaluated to false and no else section was defined.`, true),
   filter(context: PyContext, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null) {
     return context.host.callFilter(name, value, args, kwargs ?? {});
   },

@@ -23,6 +23,7 @@ const T = {
   rbracket: tokenType("TOKEN_RIGHT_BRACKET"),
   lparen: tokenType("TOKEN_LEFT_PAREN"),
   lcurly: tokenType("TOKEN_LEFT_CURLY"),
+  comment: tokenType("TOKEN_COMMENT"),
   rcurly: tokenType("TOKEN_RIGHT_CURLY"),
   string_: tokenType("TOKEN_STRING"),
   none: tokenType("TOKEN_NONE"),
@@ -80,6 +81,10 @@ function makeTokenizer(src: string, opts: SyntaxOptions): NjTokenizer {
       this.in_code = true;
       t = { ...t, type: T.rcurly, value: "}" };
     } else if (t.type === T.varEnd) inVariable = false;
+    else if (t.type === T.comment && opts.trimBlocks && this.current() === "\n") {
+      // Jinja2's trim_blocks also drops the newline after a comment; nunjucks only does it after blocks.
+      this.forward();
+    }
     else if (t.type === T.float && t.value.endsWith(".")) {
       // `users.0.name`: Jinja2 needs digits after the dot for a float, so this is `0` then `.`.
       const dot: NjToken = { ...t, type: T.operator, value: ".", colno: t.colno + t.value.length - 1 };

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { InfraError, type SourceLocation } from "../util/errors.js";
+import { ExitCode, InfraError, type SourceLocation } from "../util/errors.js";
 import { UnsafeText } from "../util/yaml.js";
 import { VaultString } from "../vault/vault-string.js";
 import { compileTemplate, renderCompiled, TemplateError, type CompiledTemplate } from "./environment.js";
@@ -31,6 +31,17 @@ export interface TemplarOptions {
   lookupVar?: (name: string) => unknown;
   decryptVault: (v: VaultString) => string;
   loader?: TemplateLoader;
+}
+
+/** Jinja2 environment settings a template file may change (template module options, `#jinja2:` header). */
+export interface FileSyntax {
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+  keepTrailingNewline?: boolean;
+}
+
+function throwInfra(message: string, location: SourceLocation, excerpt: string | undefined, cause: unknown): never {
+  throw new InfraError(message, { location, excerpt, cause, exitCode: ExitCode.generic });
 }
 
 export interface TemplateCallOptions {
@@ -317,13 +328,34 @@ export class Templar implements RenderHost {
     return undefined;
   }
 
-  /** Renders a template file with this Templar's variables (used by the template lookup and includes). */
-  renderFile(path: string): string {
-    const source = readFileSync(path, "utf8");
-    const compiled = this.compileFile(source, path);
-    const { text } = renderCompiled(compiled, this);
-    const missing = trailingNewlines(source) - trailingNewlines(text);
-    return missing > 0 ? text + "\n".repeat(missing) : text;
+  /** Renders a template file with this Templar's variables (the template lookup; the template module adds more). */
+  renderFile(path: string, settings: FileSyntax = {}): string {
+    return this.renderFileText(readFileSync(path, "utf8"), path, settings);
+  }
+
+  /**
+   * Renders template-file text as Ansible's do_template does for the template module: Jinja2's lexer drops one
+   * trailing newline, then the source's trailing newlines are restored; string literals decode escapes.
+   */
+  renderFileText(source: string, path: string, settings: FileSyntax = {}): string {
+    const syntax: SyntaxOptions = {
+      trimBlocks: settings.trimBlocks ?? true,
+      lstripBlocks: settings.lstripBlocks ?? false,
+      rawStringsInVariables: false,
+    };
+    try {
+      const compiled = compileTemplate(normalizeSource(source, settings.keepTrailingNewline), syntax, path);
+      const { text } = renderCompiled(compiled, this);
+      const missing = trailingNewlines(source) - trailingNewlines(text);
+      return missing > 0 ? text + "\n".repeat(missing) : text;
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      const file = e.templateName ?? path;
+      const location = { file, line: e.line, column: e.column };
+      const excerpt = e.line && file === path ? source.replace(/\r\n?/g, "\n").split("\n")[e.line - 1] : undefined;
+      const prefix = e.kind === "syntax" ? "template syntax error" : e.kind === "undefined" ? "AnsibleUndefinedVariable" : "template error";
+      return throwInfra(`${prefix}: ${e.message}`, location, excerpt, e);
+    }
   }
 
   private compileFile(source: string, path: string): CompiledTemplate {

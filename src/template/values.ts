@@ -18,7 +18,11 @@ export class TemplateRuntimeError extends Error {
 
 /** Ansible's AnsibleUndefined: attribute/item access keeps it; anything else fails with its message. */
 export class Undefined {
-  constructor(readonly message: string) {}
+  /** `lenient`: Jinja2's plain Undefined (an inline if without else), which prints as "" instead of failing. */
+  constructor(
+    readonly message: string,
+    readonly lenient = false,
+  ) {}
   fail(): never {
     throw new TemplateRuntimeError(this.message, "undefined");
   }
@@ -132,7 +136,7 @@ export function typeName(v: unknown): string {
 
 /** Python truthiness. Undefined fails, as StrictUndefined's __bool__ does. */
 export function truthy(v: unknown): boolean {
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.lenient ? false : v.fail();
   if (v === null || v === undefined || v === false) return false;
   if (v === true) return true;
   if (typeof v === "string") return v.length > 0;
@@ -196,7 +200,7 @@ export function pyStr(v: unknown): string {
   if (v === false) return "False";
   if (typeof v === "number") return Number.isInteger(v) ? intStr(v) : floatRepr(v);
   if (v instanceof PyFloat) return floatRepr(v.value);
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.lenient ? "" : v.fail();
   if (Array.isArray(v) || isMapping(v)) return pyRepr(v);
   if (v instanceof Namespace) return `<Namespace ${pyRepr({ ...v.attrs })}>`;
   if (v instanceof PyFunction) return `<built-in method ${v.name}>`;
