@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { formatError, isInfraError, ExitCode } from "../util/errors.js";
+import { registerApply } from "./commands/apply.js";
 import { registerLab } from "./commands/lab.js";
 import { registerVault } from "./commands/vault.js";
 import { packageVersion } from "./version.js";
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), "--version", "print the version and exit")
     .showSuggestionAfterError(true)
     .exitOverride();
+  registerApply(program);
   registerLab(program);
   registerVault(program);
   return program;

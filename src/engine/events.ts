@@ -51,6 +51,8 @@ export type EngineEvent =
   | { type: "task_start"; task: TaskInfo }
   | { type: "host_result"; task: TaskInfo; result: HostResult }
   | { type: "handler_notified"; host: string; handler: string }
+  /** include_tasks resolved for some hosts: Ansible prints "included: FILE for h1, h2". */
+  | { type: "included"; task: TaskInfo; file: string; hosts: string[] }
   | { type: "warning"; message: string }
   | { type: "deprecation"; message: string }
   | { type: "verbose"; level: number; host?: string; message: string }

@@ -1,0 +1,197 @@
+/**
+ * `infra apply PLAYBOOK`: ansible-playbook's options and meanings. Loads ansible.cfg, the inventory, vault secrets
+ * and the playbook, then hands them to the engine with a reporter.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command, Option } from "commander";
+import { loadConfig } from "../../config/index.js";
+import { loadInventory } from "../../inventory/inventory.js";
+import { applyLimit, limitPatterns, selectHosts } from "../../inventory/patterns.js";
+import { loadPlaybook } from "../../playbook/playbook.js";
+import { formatListing, listTasks } from "../../playbook/list-tasks.js";
+import { RunContext } from "../../engine/context.js";
+import { defaultRunOptions, type RunOptions } from "../../engine/options.js";
+import { runPlaybook } from "../../engine/run-playbook.js";
+import { moduleNames, getModule } from "../../modules/registry.js";
+import { createReporter } from "../../report/index.js";
+import { ConnectionPool } from "../../transport/pool.js";
+import { loadVaultSecrets } from "../../vault/secrets.js";
+import { ExitCode, InfraError } from "../../util/errors.js";
+import { parseYaml } from "../../util/yaml.js";
+import { parseKv } from "../../playbook/split-args.js";
+import "../../engine/loops.js";
+
+interface ApplyFlags {
+  inventory?: string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  check?: boolean;
+  diff?: boolean;
+  extraVars?: string[];
+  forks?: string;
+  user?: string;
+  privateKey?: string;
+  become?: boolean;
+  becomeUser?: string;
+  askBecomePass?: boolean;
+  vaultPasswordFile?: string[];
+  vaultId?: string[];
+  askVaultPass?: boolean;
+  syntaxCheck?: boolean;
+  listTasks?: boolean;
+  listHosts?: boolean;
+  listTags?: boolean;
+  startAtTask?: string;
+  forceHandlers?: boolean;
+  verbose: number;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const splitCommas = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+
+export function registerApply(program: Command): void {
+  program
+    .command("apply")
+    .description("run an Ansible playbook against its inventory (like ansible-playbook)")
+    .argument("<playbook...>", "playbook file(s)")
+    .option("-i, --inventory <path>", "inventory file, directory or host list (repeatable)", collect)
+    .option("-l, --limit <pattern>", "further limit selected hosts to a pattern")
+    .option("-t, --tags <tags>", "only run tasks tagged with these values", splitCommas)
+    .option("--skip-tags <tags>", "skip tasks tagged with these values", splitCommas)
+    .option("-C, --check", "don't make any changes; predict what would change")
+    .option("-D, --diff", "show the differences in changed files and templates")
+    .option("-e, --extra-vars <vars>", "extra variables: key=value, YAML/JSON, or @file (repeatable)", collect)
+    .option("-f, --forks <n>", "number of hosts worked on at once")
+    .option("-u, --user <user>", "connect as this user")
+    .option("--private-key <file>", "use this file to authenticate the connection")
+    .option("-b, --become", "run operations with become (sudo)")
+    .option("--become-user <user>", "run operations as this user (default root)")
+    .option("-K, --ask-become-pass", "ask for the privilege escalation password")
+    .option("--vault-password-file <file>", "vault password file (repeatable)", collect)
+    .option("--vault-id <id>", "vault identity label@source (repeatable)", collect)
+    .option("-J, --ask-vault-pass", "ask for the vault password")
+    .option("--syntax-check", "check the playbook's syntax and exit")
+    .option("--list-tasks", "list all tasks that would be executed")
+    .option("--list-hosts", "list the hosts each play would run on")
+    .option("--list-tags", "list all available tags")
+    .option("--start-at-task <name>", "start the playbook at the task with this name")
+    .option("--force-handlers", "run handlers even if a task fails")
+    .addOption(new Option("-v, --verbose", "more output (-vvv for task paths, -vvvv for debugging)").argParser((_v, prev: number) => prev + 1).default(0))
+    .option("--json", "one JSON event per line and a final summary, instead of Ansible's text")
+    .action(async (playbooks: string[], flags: ApplyFlags) => {
+      process.exitCode = await apply(playbooks, flags);
+    });
+}
+
+function parseExtraVars(specs: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    if (spec.startsWith("@")) {
+      const file = resolve(spec.slice(1));
+      if (!existsSync(file)) throw new InfraError(`extra vars file ${spec.slice(1)} was not found`, { exitCode: ExitCode.options, hint: "Give an existing YAML or JSON file after @." });
+      Object.assign(out, parseYaml(readFileSync(file, "utf8"), file).documents[0] ?? {});
+    } else if (/^\s*[{[]/.test(spec)) {
+      const v = parseYaml(spec, "--extra-vars").documents[0];
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InfraError(`--extra-vars must be a mapping: ${spec}`, { exitCode: ExitCode.options });
+      Object.assign(out, v);
+    } else {
+      Object.assign(out, parseKv(spec));
+    }
+  }
+  return out;
+}
+
+async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number> {
+  const cwd = process.cwd();
+  const config = loadConfig(cwd, process.env);
+  for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+  const inventorySources = flags.inventory?.length ? flags.inventory : config.inventory;
+  const inventory = loadInventory(inventorySources, { cwd });
+  const isModule = (name: string) => getModule(name) !== undefined;
+  const playbooks = playbookPaths.map((p) => {
+    const path = resolve(cwd, p);
+    if (!existsSync(path)) throw new InfraError(`the playbook: ${p} could not be found`, { exitCode: ExitCode.options, hint: "Check the path; run from the repository's folder." });
+    return loadPlaybook(path, { rolesPath: config.roles_path, isModule });
+  });
+  const tags = { tags: flags.tags, skipTags: flags.skipTags };
+
+  if (flags.syntaxCheck) {
+    for (const pb of playbooks) process.stdout.write(`\nplaybook: ${pb.file}\n`);
+    return ExitCode.ok;
+  }
+  if (flags.listTasks || flags.listTags || flags.listHosts) {
+    for (const pb of playbooks) {
+      const plays = listTasks(pb, tags);
+      const hosts = flags.listHosts
+        ? (lp: { play: { hosts: string[] } }) => {
+            let hs = selectHosts(inventory, lp.play.hosts);
+            if (flags.limit) hs = applyLimit(inventory, hs, limitPatterns(flags.limit, cwd));
+            return hs.map((h) => h.name);
+          }
+        : undefined;
+      process.stdout.write(formatListing(plays, { playbookPath: pb.file, listTasks: !!flags.listTasks, listTags: !!flags.listTags, hosts }));
+    }
+    return ExitCode.ok;
+  }
+
+  const secrets = await loadVaultSecrets({
+    vaultIds: flags.vaultId,
+    vaultPasswordFiles: flags.vaultPasswordFile,
+    askVaultPass: flags.askVaultPass || config.ask_vault_pass,
+    configPasswordFile: config.vault_password_file ?? undefined,
+    configIdentityList: config.vault_identity_list,
+    cwd,
+  });
+  const options: RunOptions = {
+    ...defaultRunOptions(),
+    check: !!flags.check,
+    diff: !!flags.diff || config.diff.always,
+    forks: Number(flags.forks ?? config.forks),
+    verbosity: flags.verbose,
+    tags,
+    limit: flags.limit ? limitPatterns(flags.limit, cwd) : undefined,
+    extraVars: parseExtraVars(flags.extraVars),
+    startAtTask: flags.startAtTask,
+    forceHandlers: !!flags.forceHandlers,
+    become: flags.become || config.become || undefined,
+    becomeUser: flags.becomeUser ?? config.become_user,
+    remoteUser: flags.user ?? config.remote_user ?? undefined,
+    privateKeyFile: flags.privateKey ?? config.private_key_file ?? undefined,
+    gathering: config.gathering,
+    hostKeyChecking: config.host_key_checking,
+    connectTimeoutSec: config.timeout,
+    anyErrorsFatal: config.any_errors_fatal,
+  };
+  if (!Number.isInteger(options.forks) || options.forks < 1) throw new InfraError(`--forks must be a positive whole number, got ${flags.forks}`, { exitCode: ExitCode.options });
+  const pool = new ConnectionPool({
+    hostKeyChecking: options.hostKeyChecking,
+    timeout: options.connectTimeoutSec,
+    remoteUser: options.remoteUser,
+    privateKeyFile: options.privateKeyFile,
+    sshArgs: config.ssh_connection.ssh_args,
+  });
+  const reporter = createReporter({
+    format: flags.json ? "json" : "default",
+    verbosity: flags.verbose,
+    diff: options.diff,
+    out: process.stdout,
+    isTTY: !!process.stdout.isTTY,
+  });
+  let code: number = ExitCode.ok;
+  try {
+    for (const pb of playbooks) {
+      const run = new RunContext(inventory, options, secrets, pool, reporter, dirname(pb.file));
+      code = await runPlaybook(run, pb);
+      if (code !== ExitCode.ok) break;
+    }
+  } finally {
+    await pool.closeAll();
+    await reporter.close();
+  }
+  return code;
+}
+
+export const _forTests = { parseExtraVars, moduleNames };
