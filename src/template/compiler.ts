@@ -27,7 +27,15 @@ const CONSTANTS: Record<string, string> = {
   none: "null",
 };
 
-const STRING_TYPE_FILTERS = new Set(["string", "to_json", "to_nice_json", "to_yaml", "to_nice_yaml", "ppretty", "json"]);
+const STRING_TYPE_FILTERS = new Set([
+  "string",
+  "to_json",
+  "to_nice_json",
+  "to_yaml",
+  "to_nice_yaml",
+  "ppretty",
+  "json",
+]);
 
 type Base = new (name: string, throwOnUndefined: boolean) => NjCompiler;
 
@@ -254,7 +262,8 @@ export class PyCompiler extends (nj.compiler.Compiler as unknown as Base) {
       this._emit(`${this.buffer} += (lineno = ${c.lineno}, colno = ${c.colno}, runtime.py.out(context, `);
       this.compile(c, frame);
       // Ansible marks these filters' results as text never to be read back as a literal (STRING_TYPE_FILTERS).
-      const name = c.typename === "Filter" ? String(child(c, "name").value).replace(/^ansible\.builtin\./, "") : "";
+      const name =
+        c.typename === "Filter" ? String(child(c, "name").value).replace(/^ansible\.builtin\./, "") : "";
       this._emitLine(STRING_TYPE_FILTERS.has(name) ? ", true));" : "));");
     }
   }
@@ -287,7 +296,8 @@ export class PyCompiler extends (nj.compiler.Compiler as unknown as Base) {
         this._emitLine(`, ${value});`);
         continue;
       }
-      if (target.typename !== "Symbol") this.fail("can't assign to this expression", target.lineno, target.colno);
+      if (target.typename !== "Symbol")
+        this.fail("can't assign to this expression", target.lineno, target.colno);
       const name = target.value as string;
       // A set inside a loop or macro is local to it (Jinja2 scoping), so only reuse a variable of this frame.
       let id = frame.variables[name] as string | undefined;
@@ -368,13 +378,19 @@ export class PyCompiler extends (nj.compiler.Compiler as unknown as Base) {
   }
 
   compileInclude(node: NjNode, frame: NjFrame): void {
-    this._emit(`${this.buffer} += (lineno = ${node.lineno}, colno = ${node.colno}, runtime.py.include(env, context, frame, `);
+    this._emit(
+      `${this.buffer} += (lineno = ${node.lineno}, colno = ${node.colno}, runtime.py.include(env, context, frame, `,
+    );
     this.compile(child(node, "template"), frame);
     this._emitLine(`, ${node.ignoreMissing ? "true" : "false"}, ${this._templateName()}));`);
   }
 
   compileExtends(node: NjNode): void {
-    this.fail("template inheritance ({% extends %}) is not supported in infra templates", node.lineno, node.colno);
+    this.fail(
+      "template inheritance ({% extends %}) is not supported in infra templates",
+      node.lineno,
+      node.colno,
+    );
   }
 
   compileAsyncEach(node: NjNode): void {

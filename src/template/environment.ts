@@ -9,7 +9,13 @@ import { PyContext, runtime, type RenderHost } from "./runtime.js";
 import { parseTemplate, type SyntaxOptions } from "./syntax.js";
 import { TemplateRuntimeError } from "./values.js";
 
-type RenderFn = (env: unknown, context: PyContext, frame: NjFrame, rt: unknown, cb: (err: unknown, res?: string) => void) => void;
+type RenderFn = (
+  env: unknown,
+  context: PyContext,
+  frame: NjFrame,
+  rt: unknown,
+  cb: (err: unknown, res?: string) => void,
+) => void;
 
 export interface CompiledTemplate {
   /** The file path (template files) or undefined (strings from playbooks). */
@@ -58,7 +64,13 @@ export function compileTemplate(source: string, opts: SyntaxOptions, name?: stri
   } catch (e) {
     const err = e as Error & { lineno?: number; colno?: number };
     const raw = err.message.replace(/^\(.*?\)\s*(\[Line \d+, Column \d+\])?\s*/s, "").trim();
-    throw new TemplateError(jinjaMessage(raw), "syntax", err.lineno || undefined, err.colno || undefined, name);
+    throw new TemplateError(
+      jinjaMessage(raw),
+      "syntax",
+      err.lineno || undefined,
+      err.colno || undefined,
+      name,
+    );
   }
   const blocks: Record<string, RenderFn> = {};
   for (const [k, fn] of Object.entries(props)) if (k.startsWith("b_")) blocks[k.slice(2)] = fn;
@@ -85,7 +97,14 @@ function asTemplateError(e: unknown, name: string | undefined): TemplateError {
   }
   if (err instanceof TemplateError) return err;
   if (err instanceof TemplateRuntimeError)
-    return new TemplateError(err.message, err.kind === "undefined" ? "undefined" : "runtime", line, column, name, err);
+    return new TemplateError(
+      err.message,
+      err.kind === "undefined" ? "undefined" : "runtime",
+      line,
+      column,
+      name,
+      err,
+    );
   return new TemplateError(err instanceof Error ? err.message : String(err), "runtime", line, column, name);
 }
 
@@ -95,7 +114,12 @@ export interface RenderResult {
 }
 
 /** Renders a compiled template. `parent` and `frame` are given for `{% include %}` (shares variables and loop vars). */
-export function renderCompiled(t: CompiledTemplate, host: RenderHost, parent?: PyContext, frame?: unknown): RenderResult {
+export function renderCompiled(
+  t: CompiledTemplate,
+  host: RenderHost,
+  parent?: PyContext,
+  frame?: unknown,
+): RenderResult {
   const context = new PyContext(host, t.blocks);
   if (parent) Object.assign(context.locals, parent.locals);
   const top = frame ? (frame as NjFrame).push(true) : new njRuntime.Frame();

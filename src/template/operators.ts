@@ -47,7 +47,10 @@ export function add(a: unknown, b: unknown): unknown {
   if (typeof a === "string" && typeof b === "string") return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (typeof a === "string" || typeof b === "string")
-    throw new TemplateRuntimeError(`can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`, "type");
+    throw new TemplateRuntimeError(
+      `can only concatenate ${typeName(a)} (not "${typeName(b)}") to ${typeName(a)}`,
+      "type",
+    );
   return unsupported("+", a, b);
 }
 
@@ -64,7 +67,8 @@ export function mul(a: unknown, b: unknown): unknown {
   if (numeric(a) && numeric(b)) return result(num(a) * num(b), isFloat(a) || isFloat(b));
   if (typeof a === "string" && typeof b === "number") return b > 0 ? a.repeat(b) : "";
   if (typeof b === "string" && typeof a === "number") return a > 0 ? b.repeat(a) : "";
-  if (Array.isArray(a) && typeof b === "number") return Array.from({ length: Math.max(0, b) }, () => a).flat(1);
+  if (Array.isArray(a) && typeof b === "number")
+    return Array.from({ length: Math.max(0, b) }, () => a).flat(1);
   return unsupported("*", a, b);
 }
 
@@ -85,7 +89,10 @@ export function floorDiv(a: unknown, b: unknown): unknown {
   defined(a);
   defined(b);
   if (!(numeric(a) && numeric(b))) return unsupported("//", a, b);
-  return result(Math.floor(num(a) / divisor(b, "integer division or modulo by zero")), isFloat(a) || isFloat(b));
+  return result(
+    Math.floor(num(a) / divisor(b, "integer division or modulo by zero")),
+    isFloat(a) || isFloat(b),
+  );
 }
 
 export function mod(a: unknown, b: unknown): unknown {
@@ -164,7 +171,10 @@ export function contains(haystack: unknown, needle: unknown): boolean {
   defined(needle);
   if (typeof haystack === "string") {
     if (typeof needle !== "string")
-      throw new TemplateRuntimeError(`'in <string>' requires string as left operand, not ${typeName(needle)}`, "type");
+      throw new TemplateRuntimeError(
+        `'in <string>' requires string as left operand, not ${typeName(needle)}`,
+        "type",
+      );
     return haystack.includes(needle);
   }
   if (Array.isArray(haystack)) return haystack.some((x) => pyEq(x, needle));
@@ -190,7 +200,8 @@ export function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (isMapping(v)) return mappingKeys(v);
   if (typeof v === "string") return Array.from(v);
-  if (v === null || v === undefined) throw new TemplateRuntimeError("'NoneType' object is not iterable", "type");
+  if (v === null || v === undefined)
+    throw new TemplateRuntimeError("'NoneType' object is not iterable", "type");
   throw new TemplateRuntimeError(`'${typeName(v)}' object is not iterable`, "type");
 }
 

@@ -10,12 +10,20 @@ export function percentFormat(format: string, args: unknown): string {
   const positional = Array.isArray(args) ? args : [args];
   let next = 0;
   const take = (): unknown => {
-    if (next >= positional.length) throw new TemplateRuntimeError("not enough arguments for format string", "type");
+    if (next >= positional.length)
+      throw new TemplateRuntimeError("not enough arguments for format string", "type");
     return positional[next++];
   };
   const out = format.replace(
     SPEC,
-    (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
+    (
+      _m,
+      key: string | undefined,
+      flags: string,
+      width: string | undefined,
+      prec: string | undefined,
+      conv: string,
+    ) => {
       if (conv === "%") return "%";
       const w = width === "*" ? num(take()) : width ? Number(width) : 0;
       const p = prec === "*" ? num(take()) : prec !== undefined ? Number(prec) : undefined;
@@ -98,11 +106,14 @@ function convert(conv: string, value: unknown, flags: string, prec: number | und
       let body: string;
       if (exp < -4 || exp >= p) body = convert("e", Math.abs(n), "", p - 1).replace(/\.?0+e/, "e");
       else body = Math.abs(n).toFixed(Math.max(0, p - 1 - exp));
-      if (!flags.includes("#") && body.includes(".") && !body.includes("e")) body = body.replace(/\.?0+$/, "");
+      if (!flags.includes("#") && body.includes(".") && !body.includes("e"))
+        body = body.replace(/\.?0+$/, "");
       return signed(n, conv === "G" ? body.toUpperCase() : body, flags);
     }
     default:
-      throw new TemplateRuntimeError(`unsupported format character '${conv}' for ${typeName(value)}`, "value");
+      throw new TemplateRuntimeError(
+        `unsupported format character '${conv}' for ${typeName(value)}`,
+        "value",
+      );
   }
 }
-

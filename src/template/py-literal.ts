@@ -32,15 +32,26 @@ export function literalEval(src: string): { ok: true; value: unknown } | { ok: f
       }
       return s;
     }
-    const m = /^(?:[-+]\s*)?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)|^[A-Za-z_]\w*/.exec(src.slice(i));
+    const m =
+      /^(?:[-+]\s*)?(?:\d[\d_]*\.?[\d_]*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)|^[A-Za-z_]\w*/.exec(
+        src.slice(i),
+      );
     if (!m) throw new Fail();
     i += m[0].length;
     const word = m[0];
-    const names: Record<string, unknown> = { True: true, False: false, None: null, true: true, false: false, null: null };
+    const names: Record<string, unknown> = {
+      True: true,
+      False: false,
+      None: null,
+      true: true,
+      false: false,
+      null: null,
+    };
     if (word in names) return names[word];
     if (/^[A-Za-z_]/.test(word)) throw new Fail();
     const t = word.replace(/[\s_]/g, "");
-    if (/^[-+]?0[xXoObB]/.test(t)) return Number(t.replace(/^([-+]?)0([xXoObB])/, "$10$2").replace(/^\+/, ""));
+    if (/^[-+]?0[xXoObB]/.test(t))
+      return Number(t.replace(/^([-+]?)0([xXoObB])/, "$10$2").replace(/^\+/, ""));
     if (/[.eE]/.test(t)) return new PyFloat(parseFloat(t));
     if (/^[-+]?0\d/.test(t)) throw new Fail();
     return parseInt(t, 10);

@@ -68,9 +68,7 @@ function pyRsplit(s: string, sep: unknown, maxsplit: number): string[] {
   if (maxsplit < 0) return pySplit(s, sep, -1);
   const rev = (x: string): string => Array.from(x).reverse().join("");
   const sepRev = sep === undefined || sep === null ? sep : rev(str(sep, "rsplit"));
-  return pySplit(rev(s), sepRev, maxsplit)
-    .map(rev)
-    .reverse();
+  return pySplit(rev(s), sepRev, maxsplit).map(rev).reverse();
 }
 
 export function pyTitle(s: string): string {
@@ -100,7 +98,13 @@ function splitlines(s: string, keepends: boolean): string[] {
 
 const arg = (args: unknown[], i: number, kwargs: Record<string, unknown>, name: string): unknown =>
   i < args.length ? args[i] : kwargs[name];
-const intArg = (args: unknown[], i: number, kwargs: Record<string, unknown>, name: string, dflt: number): number => {
+const intArg = (
+  args: unknown[],
+  i: number,
+  kwargs: Record<string, unknown>,
+  name: string,
+  dflt: number,
+): number => {
   const v = arg(args, i, kwargs, name);
   return v === undefined || v === null ? dflt : num(v);
 };
@@ -123,13 +127,20 @@ const strMethods: Record<string, Method<string>> = {
     const count = a[2] === undefined ? -1 : num(a[2]);
     if (count < 0) return s.split(old).join(rep);
     const parts = s.split(old);
-    return parts.slice(0, count + 1).join(rep) + (parts.length > count + 1 ? old + parts.slice(count + 1).join(old) : "");
+    return (
+      parts.slice(0, count + 1).join(rep) +
+      (parts.length > count + 1 ? old + parts.slice(count + 1).join(old) : "")
+    );
   },
   format: (s, a, k) => pyFormat(s, a, k),
   join: (s, a) =>
     iterate(a[0])
       .map((x) => {
-        if (typeof x !== "string") throw new TemplateRuntimeError(`sequence item: expected str instance, ${typeName(x)} found`, "type");
+        if (typeof x !== "string")
+          throw new TemplateRuntimeError(
+            `sequence item: expected str instance, ${typeName(x)} found`,
+            "type",
+          );
         return x;
       })
       .join(s),
@@ -180,7 +191,9 @@ const strMethods: Record<string, Method<string>> = {
   },
   removeprefix: (s, a) => (s.startsWith(str(a[0], "removeprefix")) ? s.slice((a[0] as string).length) : s),
   removesuffix: (s, a) =>
-    (a[0] as string) !== "" && s.endsWith(str(a[0], "removesuffix")) ? s.slice(0, -(a[0] as string).length) : s,
+    (a[0] as string) !== "" && s.endsWith(str(a[0], "removesuffix"))
+      ? s.slice(0, -(a[0] as string).length)
+      : s,
 };
 
 const listMethods: Record<string, Method<unknown[]>> = {

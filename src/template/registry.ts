@@ -16,8 +16,18 @@ export interface RenderScope {
   readonly baseDir: string;
 }
 
-export type FilterFn = (value: unknown, args: unknown[], kwargs: Record<string, unknown>, scope: RenderScope) => unknown;
-export type TestFn = (value: unknown, args: unknown[], kwargs: Record<string, unknown>, scope: RenderScope) => boolean;
+export type FilterFn = (
+  value: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  scope: RenderScope,
+) => unknown;
+export type TestFn = (
+  value: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  scope: RenderScope,
+) => boolean;
 
 /** Positional argument `i`, or keyword `name`, or the default. */
 export function param<T = unknown>(

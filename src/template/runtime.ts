@@ -132,7 +132,9 @@ function attr(obj: unknown, name: unknown): unknown {
   if (typeof name !== "string") return item(obj, name);
   if (obj instanceof Loop) return obj.get(name);
   if (obj instanceof Namespace) {
-    return name in obj.attrs ? obj.attrs[name] : new Undefined(`'Namespace object' has no attribute ${strRepr(name)}`);
+    return name in obj.attrs
+      ? obj.attrs[name]
+      : new Undefined(`'Namespace object' has no attribute ${strRepr(name)}`);
   }
   const method = pyMethod(obj, name);
   if (method) return method;
@@ -158,7 +160,12 @@ function item(obj: unknown, key: unknown): unknown {
   return new Undefined(`${objectTypeRepr(obj)} has no element ${pyStr(key)}`);
 }
 
-function call(context: PyContext, fn: unknown, args: unknown[], kwargs: Record<string, unknown> | null): unknown {
+function call(
+  context: PyContext,
+  fn: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown> | null,
+): unknown {
   if (fn instanceof Undefined) fn.fail();
   if (fn instanceof PyFunction) return fn.fn(args, kwargs ?? {});
   if (typeof fn === "function") {
@@ -184,7 +191,10 @@ function unpack(value: unknown, n: number): unknown[] {
   const items = ops.iterate(value);
   if (items.length > n) throw new TemplateRuntimeError(`too many values to unpack (expected ${n})`, "value");
   if (items.length < n)
-    throw new TemplateRuntimeError(`not enough values to unpack (expected ${n}, got ${items.length})`, "value");
+    throw new TemplateRuntimeError(
+      `not enough values to unpack (expected ${n}, got ${items.length})`,
+      "value",
+    );
   return items;
 }
 
@@ -244,14 +254,36 @@ export const pyRuntime = {
   pos: ops.pos,
   concat: (a: unknown, b: unknown): string => pyStr(a) + pyStr(b),
   noElse: (line: number): Undefined =>
-    new Undefined(`the inline if-expression on line ${line} evaluated to false and no else section was defined.`, true),
-  filter(context: PyContext, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null) {
+    new Undefined(
+      `the inline if-expression on line ${line} evaluated to false and no else section was defined.`,
+      true,
+    ),
+  filter(
+    context: PyContext,
+    name: string,
+    value: unknown,
+    args: unknown[],
+    kwargs: Record<string, unknown> | null,
+  ) {
     return context.host.callFilter(name, value, args, kwargs ?? {});
   },
-  test(context: PyContext, name: string, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null) {
+  test(
+    context: PyContext,
+    name: string,
+    value: unknown,
+    args: unknown[],
+    kwargs: Record<string, unknown> | null,
+  ) {
     return context.host.callTest(name, value, args, kwargs ?? {});
   },
-  include(_env: unknown, context: PyContext, frame: unknown, name: unknown, ignoreMissing: boolean, parent: string) {
+  include(
+    _env: unknown,
+    context: PyContext,
+    frame: unknown,
+    name: unknown,
+    ignoreMissing: boolean,
+    parent: string,
+  ) {
     if (name instanceof Undefined) name.fail();
     try {
       return context.host.include(pyStr(name), parent || undefined, context, frame);
@@ -263,4 +295,6 @@ export const pyRuntime = {
 };
 
 /** nunjucks' runtime with our Python helpers added under `py`. */
-export const runtime: Record<string, unknown> = Object.assign(Object.create(njRuntime) as object, { py: pyRuntime });
+export const runtime: Record<string, unknown> = Object.assign(Object.create(njRuntime) as object, {
+  py: pyRuntime,
+});

@@ -3,7 +3,17 @@
  * mini-language for strings and numbers.
  */
 import { itemOf } from "./operators.js";
-import { floatRepr, isFloat, isNumber, mappingGet, isMapping, num, pyRepr, pyStr, TemplateRuntimeError } from "./values.js";
+import {
+  floatRepr,
+  isFloat,
+  isNumber,
+  mappingGet,
+  isMapping,
+  num,
+  pyRepr,
+  pyStr,
+  TemplateRuntimeError,
+} from "./values.js";
 
 const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/s;
 
@@ -87,7 +97,12 @@ export function formatSpec(value: unknown, spec: string): string {
   }
 }
 
-function resolveField(field: string, args: unknown[], kwargs: Record<string, unknown>, auto: () => number): unknown {
+function resolveField(
+  field: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  auto: () => number,
+): unknown {
   const m = /^([^.[]*)(.*)$/s.exec(field) as RegExpExecArray;
   const head = m[1] as string;
   let value: unknown;
@@ -95,11 +110,17 @@ function resolveField(field: string, args: unknown[], kwargs: Record<string, unk
   else if (/^\d+$/.test(head)) value = args[Number(head)];
   else value = kwargs[head];
   if (value === undefined)
-    throw new TemplateRuntimeError(head === "" || /^\d+$/.test(head) ? "Replacement index out of range" : `'${head}'`, "lookup");
+    throw new TemplateRuntimeError(
+      head === "" || /^\d+$/.test(head) ? "Replacement index out of range" : `'${head}'`,
+      "lookup",
+    );
   const rest = m[2] as string;
   for (const part of rest.matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
     const key = part[1] ?? (/^\d+$/.test(part[2] as string) ? Number(part[2]) : part[2]);
-    const got = isMapping(value) && typeof key === "string" ? { found: true, value: mappingGet(value, key) } : itemOf(value, key);
+    const got =
+      isMapping(value) && typeof key === "string"
+        ? { found: true, value: mappingGet(value, key) }
+        : itemOf(value, key);
     if (!got.found || got.value === undefined) throw new TemplateRuntimeError(`${String(key)}`, "lookup");
     value = got.value;
   }

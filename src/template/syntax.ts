@@ -6,7 +6,16 @@
  * - slices `x[1:]`, `x[::-1]` and numeric attributes `x.0`, which nunjucks' parser rejects;
  * - float literals (`1.0` must stay a float so it prints as `1.0`).
  */
-import { lexer, nj, nodes, tokenType, type NjNode, type NjParser, type NjToken, type NjTokenizer } from "./nunjucks-internals.js";
+import {
+  lexer,
+  nj,
+  nodes,
+  tokenType,
+  type NjNode,
+  type NjParser,
+  type NjToken,
+  type NjTokenizer,
+} from "./nunjucks-internals.js";
 
 export interface SyntaxOptions {
   trimBlocks: boolean;
@@ -51,12 +60,15 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 /** Python's unicode-escape decoding of a string literal body; unknown escapes keep their backslash. */
 export function decodePythonEscapes(raw: string): string {
-  return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (m, e: string) => {
-    if (e in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[e] as string;
-    if (/^[xuU]/.test(e) && e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
-    return m;
-  });
+  return raw.replace(
+    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g,
+    (m, e: string) => {
+      if (e in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[e] as string;
+      if (/^[xuU]/.test(e) && e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
+      if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
+      return m;
+    },
+  );
 }
 
 function makeTokenizer(src: string, opts: SyntaxOptions): NjTokenizer {
@@ -84,8 +96,7 @@ function makeTokenizer(src: string, opts: SyntaxOptions): NjTokenizer {
     else if (t.type === T.comment && opts.trimBlocks && this.current() === "\n") {
       // Jinja2's trim_blocks also drops the newline after a comment; nunjucks only does it after blocks.
       this.forward();
-    }
-    else if (t.type === T.float && t.value.endsWith(".")) {
+    } else if (t.type === T.float && t.value.endsWith(".")) {
       // `users.0.name`: Jinja2 needs digits after the dot for a float, so this is `0` then `.`.
       const dot: NjToken = { ...t, type: T.operator, value: ".", colno: t.colno + t.value.length - 1 };
       pending.push(dot);
@@ -130,10 +141,9 @@ class PyParser extends (nj.parser.Parser as unknown as new (tokens: NjTokenizer)
       (node as unknown as Record<symbol, boolean>)[FLOAT] = true;
       return noPostfix ? node : this.parsePostfix(node);
     }
-    return (Object.getPrototypeOf(PyParser.prototype) as { parsePrimary: (n?: boolean) => NjNode }).parsePrimary.call(
-      this,
-      noPostfix,
-    );
+    return (
+      Object.getPrototypeOf(PyParser.prototype) as { parsePrimary: (n?: boolean) => NjNode }
+    ).parsePrimary.call(this, noPostfix);
   }
 
   parsePostfix(start: NjNode): NjNode {
@@ -148,7 +158,11 @@ class PyParser extends (nj.parser.Parser as unknown as new (tokens: NjTokenizer)
         this.nextToken();
         const val = this.nextToken();
         if (!val || (val.type !== T.symbol && val.type !== T.int))
-          this.fail(`expected name as lookup value, got ${val?.value ?? "end of template"}`, val?.lineno, val?.colno);
+          this.fail(
+            `expected name as lookup value, got ${val?.value ?? "end of template"}`,
+            val?.lineno,
+            val?.colno,
+          );
         const key = val.type === T.int ? parseInt(val.value, 10) : val.value;
         node = new nodes.LookupVal!(tok.lineno, tok.colno, node, literal(val, key));
         (node as unknown as Record<symbol, boolean>)[ATTR] = true;
@@ -183,7 +197,12 @@ class PyParser extends (nj.parser.Parser as unknown as new (tokens: NjTokenizer)
       right = new nodes.FunCall!(nameTok.lineno, nameTok.colno, sym, this.parseSignature());
     } else if (next && this.startsTestArgument(next)) {
       const arg = this.parsePrimary() as NjNode;
-      right = new nodes.FunCall!(nameTok.lineno, nameTok.colno, sym, new nodes.NodeList!(arg.lineno, arg.colno, [arg]));
+      right = new nodes.FunCall!(
+        nameTok.lineno,
+        nameTok.colno,
+        sym,
+        new nodes.NodeList!(arg.lineno, arg.colno, [arg]),
+      );
     }
     let result = new nodes.Is!(node.lineno, node.colno, node, right);
     if (negate) result = new nodes.Not!(node.lineno, node.colno, result);
@@ -191,7 +210,8 @@ class PyParser extends (nj.parser.Parser as unknown as new (tokens: NjTokenizer)
   }
 
   private startsTestArgument(t: NjToken): boolean {
-    if (t.type === T.symbol) return !["else", "or", "and", "if", "in", "not", "is", "recursive"].includes(t.value);
+    if (t.type === T.symbol)
+      return !["else", "or", "and", "if", "in", "not", "is", "recursive"].includes(t.value);
     return [T.string_, T.int, T.float, T.lbracket, T.lcurly, T.none, T.boolean].includes(t.type);
   }
 

@@ -18,7 +18,16 @@ import { literalEval } from "./py-literal.js";
 import type { PyContext, RenderHost } from "./runtime.js";
 import type { SyntaxOptions } from "./syntax.js";
 import { tests, UNDEFINED_AWARE_TESTS } from "./tests.js";
-import { isDict, isMapping, LazyDict, PyFloat, pyStr, PyTuple, TemplateRuntimeError, Undefined } from "./values.js";
+import {
+  isDict,
+  isMapping,
+  LazyDict,
+  PyFloat,
+  pyStr,
+  PyTuple,
+  TemplateRuntimeError,
+  Undefined,
+} from "./values.js";
 
 export interface TemplateLoader {
   /** Directories relative names are searched in, most specific first (role dir, then playbook dir). */
@@ -40,7 +49,12 @@ export interface FileSyntax {
   keepTrailingNewline?: boolean;
 }
 
-function throwInfra(message: string, location: SourceLocation, excerpt: string | undefined, cause: unknown): never {
+function throwInfra(
+  message: string,
+  location: SourceLocation,
+  excerpt: string | undefined,
+  cause: unknown,
+): never {
   throw new InfraError(message, { location, excerpt, cause, exitCode: ExitCode.generic });
 }
 
@@ -85,7 +99,11 @@ export function trailingNewlines(s: string): number {
  * Ansible's ansible_eval_concat: the result of a lone expression keeps a list/dict value; otherwise the text gets
  * the source's trailing newlines back and, if it reads as a Python list/dict/bool literal, becomes that value.
  */
-function finishString(source: string, rendered: { text: string; context: PyContext }, asText: boolean): unknown {
+function finishString(
+  source: string,
+  rendered: { text: string; context: PyContext },
+  asText: boolean,
+): unknown {
   const { text, context } = rendered;
   const single = context.outputs === 1 && text === pyStr(context.lastValue);
   const v = context.lastValue;
@@ -135,7 +153,8 @@ export class Templar implements RenderHost {
     if (Array.isArray(value)) return value.map((v) => this.template(v, opts));
     if (isDict(value)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[pyStr(this.templateString(k, { ...opts, asText: true }))] = this.template(v, opts);
+      for (const [k, v] of Object.entries(value))
+        out[pyStr(this.templateString(k, { ...opts, asText: true }))] = this.template(v, opts);
       return out;
     }
     return value;
@@ -174,9 +193,12 @@ export class Templar implements RenderHost {
     const m = SINGLE_VAR.exec(text);
     if (!m) return undefined;
     const name = m[1] as string;
-    let raw: unknown = Object.prototype.hasOwnProperty.call(this.opts.vars, name) ? this.opts.vars[name] : undefined;
+    let raw: unknown = Object.prototype.hasOwnProperty.call(this.opts.vars, name)
+      ? this.opts.vars[name]
+      : undefined;
     if (raw === undefined) raw = this.opts.lookupVar?.(name);
-    if (raw === null || typeof raw === "number" || typeof raw === "boolean" || raw instanceof PyFloat) return raw;
+    if (raw === null || typeof raw === "number" || typeof raw === "boolean" || raw instanceof PyFloat)
+      return raw;
     return undefined;
   }
 
@@ -189,14 +211,19 @@ export class Templar implements RenderHost {
     }
   }
 
-  private toInfraError(e: unknown, text: string, location: SourceLocation | undefined, what?: string): InfraError {
+  private toInfraError(
+    e: unknown,
+    text: string,
+    location: SourceLocation | undefined,
+    what?: string,
+  ): InfraError {
     if (e instanceof InfraError) return e;
     if (!(e instanceof TemplateError)) throw e;
     const chain: string[] = [];
     let err: TemplateError = e;
     let innerText = text;
     // A failure inside a variable's value names the variable(s) it came through.
-    for (let cause: unknown = (e as { cause?: unknown }).cause; cause instanceof VariableError; ) {
+    for (let cause: unknown = (e as { cause?: unknown }).cause; cause instanceof VariableError;) {
       chain.push(`variable '${cause.variable}' ("${cause.text}")`);
       err = cause.inner;
       innerText = cause.text;
@@ -214,7 +241,9 @@ export class Templar implements RenderHost {
   // ---- RenderHost: how compiled templates reach variables, filters, tests and lookups ----
 
   resolve(name: string): unknown {
-    let raw: unknown = Object.prototype.hasOwnProperty.call(this.opts.vars, name) ? this.opts.vars[name] : undefined;
+    let raw: unknown = Object.prototype.hasOwnProperty.call(this.opts.vars, name)
+      ? this.opts.vars[name]
+      : undefined;
     if (raw === undefined) raw = this.opts.lookupVar?.(name);
     if (raw === undefined) {
       if (name in this.globals) return this.globals[name];
@@ -231,7 +260,8 @@ export class Templar implements RenderHost {
   private materialize(raw: unknown, name: string): unknown {
     if (raw instanceof VaultString) return this.opts.decryptVault(raw);
     if (raw instanceof UnsafeText) return raw.text;
-    if (raw instanceof LazyDict || raw === null || typeof raw !== "object" && typeof raw !== "string") return raw;
+    if (raw instanceof LazyDict || raw === null || (typeof raw !== "object" && typeof raw !== "string"))
+      return raw;
     if (typeof raw === "string" && !MARKERS.test(raw)) return raw;
     if (this.resolving.has(name))
       throw new TemplateRuntimeError(`recursive loop detected in template string: ${pyStr(raw)}`, "other");
@@ -249,7 +279,11 @@ export class Templar implements RenderHost {
       const single = this.singleVariable(raw);
       if (single !== undefined) return single;
       try {
-        return finishString(raw, renderCompiled(compileTemplate(normalizeSource(raw), STRING_SYNTAX), this), false);
+        return finishString(
+          raw,
+          renderCompiled(compileTemplate(normalizeSource(raw), STRING_SYNTAX), this),
+          false,
+        );
       } catch (e) {
         if (e instanceof TemplateError) throw new VariableError(e, name, raw);
         throw e;
@@ -323,7 +357,8 @@ export class Templar implements RenderHost {
   findFile(name: string, subdir: string): string | undefined {
     if (isAbsolute(name)) return existsSync(name) ? name : undefined;
     for (const base of this.searchPaths) {
-      for (const candidate of [join(base, subdir, name), join(base, name)]) if (existsSync(candidate)) return candidate;
+      for (const candidate of [join(base, subdir, name), join(base, name)])
+        if (existsSync(candidate)) return candidate;
     }
     return undefined;
   }
@@ -352,18 +387,31 @@ export class Templar implements RenderHost {
       if (!(e instanceof TemplateError)) throw e;
       const file = e.templateName ?? path;
       const location = { file, line: e.line, column: e.column };
-      const excerpt = e.line && file === path ? source.replace(/\r\n?/g, "\n").split("\n")[e.line - 1] : undefined;
-      const prefix = e.kind === "syntax" ? "template syntax error" : e.kind === "undefined" ? "AnsibleUndefinedVariable" : "template error";
+      const excerpt =
+        e.line && file === path ? source.replace(/\r\n?/g, "\n").split("\n")[e.line - 1] : undefined;
+      const prefix =
+        e.kind === "syntax"
+          ? "template syntax error"
+          : e.kind === "undefined"
+            ? "AnsibleUndefinedVariable"
+            : "template error";
       return throwInfra(`${prefix}: ${e.message}`, location, excerpt, e);
     }
   }
 
   private compileFile(source: string, path: string): CompiledTemplate {
-    return compileTemplate(normalizeSource(source), { trimBlocks: true, lstripBlocks: false, rawStringsInVariables: false }, path);
+    return compileTemplate(
+      normalizeSource(source),
+      { trimBlocks: true, lstripBlocks: false, rawStringsInVariables: false },
+      path,
+    );
   }
 
   loadTemplate(name: string, parentName: string | undefined): CompiledTemplate {
-    const dirs = [...(parentName ? [dirname(parentName)] : []), ...this.searchPaths.flatMap((p) => [join(p, "templates"), p])];
+    const dirs = [
+      ...(parentName ? [dirname(parentName)] : []),
+      ...this.searchPaths.flatMap((p) => [join(p, "templates"), p]),
+    ];
     const path = isAbsolute(name) ? name : dirs.map((d) => resolve(d, name)).find((p) => existsSync(p));
     if (!path || !existsSync(path)) throw new TemplateRuntimeError(`template not found: ${name}`, "lookup");
     return this.compileFile(readFileSync(path, "utf8"), path);

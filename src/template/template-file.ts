@@ -62,12 +62,18 @@ function strftime(format: string, d: Date): string {
   return format.replace(/%([YmdHMSy%])/g, (m, c: string) => codes[c] ?? m);
 }
 
-export function templateVars(src: string, dest: string | undefined, managed: string): Record<string, unknown> {
+export function templateVars(
+  src: string,
+  dest: string | undefined,
+  managed: string,
+): Record<string, unknown> {
   const full = resolve(src);
   const st = statSync(full);
   const uid = ownerName(st.uid);
   const host = hostname();
-  const managedStr = managed.replace(/\{(host|uid|file)\}/g, (_m, k: string) => (k === "host" ? host : k === "uid" ? uid : src));
+  const managedStr = managed.replace(/\{(host|uid|file)\}/g, (_m, k: string) =>
+    k === "host" ? host : k === "uid" ? uid : src,
+  );
   return {
     template_host: host,
     template_path: src,
@@ -95,7 +101,10 @@ export function parseHeader(source: string, file: string): { body: string; synta
       );
     const key = pair.slice(0, colon).trim();
     const parsed = literalEval(pair.slice(colon + 1).trim());
-    if (!parsed.ok) throw new InfraError(`invalid value in jinja2 override '${pair.trim()}'`, { location: { file, line: 1 } });
+    if (!parsed.ok)
+      throw new InfraError(`invalid value in jinja2 override '${pair.trim()}'`, {
+        location: { file, line: 1 },
+      });
     const value = parsed.value;
     if (key === "trim_blocks") syntax.trimBlocks = value === true;
     else if (key === "lstrip_blocks") syntax.lstripBlocks = value === true;
@@ -110,7 +119,11 @@ export function parseHeader(source: string, file: string): { body: string; synta
 }
 
 /** Renders `path` with `vars` to the text Ansible's template module would write. */
-export function renderTemplateFile(path: string, vars: Record<string, unknown>, opts: TemplateFileOptions): string {
+export function renderTemplateFile(
+  path: string,
+  vars: Record<string, unknown>,
+  opts: TemplateFileOptions,
+): string {
   let source: string;
   try {
     source = readFileSync(path, "utf8");

@@ -57,7 +57,9 @@ const OPERATORS: Record<string, string> = {
 
 /** distutils' LooseVersion components: runs of digits become ints, runs of letters stay strings. */
 function looseVersion(v: string): unknown[] {
-  return (v.match(/\d+|[a-z]+|\./gi) ?? []).filter((c) => c !== ".").map((c) => (/^\d+$/.test(c) ? Number(c) : c));
+  return (v.match(/\d+|[a-z]+|\./gi) ?? [])
+    .filter((c) => c !== ".")
+    .map((c) => (/^\d+$/.test(c) ? Number(c) : c));
 }
 
 /** distutils' StrictVersion: N.N[.N][(a|b)N], pre-releases sort before the release. */
@@ -70,7 +72,8 @@ function strictVersion(v: string): unknown[] {
 
 function semver(v: string): unknown[] {
   const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v);
-  if (!m) throw new TemplateRuntimeError(`Version comparison failed: invalid semantic version '${v}'`, "value");
+  if (!m)
+    throw new TemplateRuntimeError(`Version comparison failed: invalid semantic version '${v}'`, "value");
   // A release sorts after any of its pre-releases.
   const pre = m[4] ? [0, ...m[4].split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p))] : [1];
   return [Number(m[1]), Number(m[2]), Number(m[3]), ...pre];
@@ -83,7 +86,8 @@ const versionTest: TestFn = (value, args, kwargs) => {
   const type = pyStr(param(args, kwargs, 3, "version_type", strict ? "strict" : "loose"));
   const op = OPERATORS[opRaw];
   if (!op) throw new TemplateRuntimeError("Invalid operator type (" + opRaw + ")", "value");
-  const parse = type === "strict" ? strictVersion : type === "semver" || type === "semantic" ? semver : looseVersion;
+  const parse =
+    type === "strict" ? strictVersion : type === "semver" || type === "semantic" ? semver : looseVersion;
   const a = parse(pyStr(need(value)));
   const b = parse(other);
   try {
@@ -100,21 +104,24 @@ function regexTest(kind: "match" | "search" | "fullmatch"): TestFn {
       ignorecase: truthy(param(args, kwargs, 1, "ignorecase", false)),
       multiline: truthy(param(args, kwargs, 2, "multiline", false)),
     };
-    const anchored = kind === "match" ? `^(?:${pattern})` : kind === "fullmatch" ? `^(?:${pattern})$` : pattern;
+    const anchored =
+      kind === "match" ? `^(?:${pattern})` : kind === "fullmatch" ? `^(?:${pattern})$` : pattern;
     // `^` must mean the start of the string even with multiline, as re.match does.
     const re = pyRegex(kind === "search" ? anchored : anchored.replace(/^\^/, "(?<![\\s\\S])"), flags);
     return re.test(pyStr(need(value)));
   };
 }
 
-const pathTest = (check: (p: string) => boolean): TestFn => (value) => {
-  const p = pyStr(need(value));
-  try {
-    return check(p);
-  } catch {
-    return false;
-  }
-};
+const pathTest =
+  (check: (p: string) => boolean): TestFn =>
+  (value) => {
+    const p = pyStr(need(value));
+    try {
+      return check(p);
+    } catch {
+      return false;
+    }
+  };
 
 function cmp(op: string): TestFn {
   return (value, args) => compare(value, op, args[0]);
@@ -163,7 +170,12 @@ export const tests: Record<string, TestFn> = {
   search: regexTest("search"),
   regex: (v, args, kwargs, scope) => {
     const type = pyStr(param(args, kwargs, 3, "match_type", "search"));
-    return regexTest(type === "match" ? "match" : type === "fullmatch" ? "fullmatch" : "search")(v, args, kwargs, scope);
+    return regexTest(type === "match" ? "match" : type === "fullmatch" ? "fullmatch" : "search")(
+      v,
+      args,
+      kwargs,
+      scope,
+    );
   },
   version: versionTest,
   version_compare: versionTest,

@@ -215,7 +215,8 @@ function intStr(v: number): string {
 export function pyEq(a: unknown, b: unknown): boolean {
   if (a instanceof Undefined) a.fail();
   if (b instanceof Undefined) b.fail();
-  if ((isNumber(a) || typeof a === "boolean") && (isNumber(b) || typeof b === "boolean")) return num(a) === num(b);
+  if ((isNumber(a) || typeof a === "boolean") && (isNumber(b) || typeof b === "boolean"))
+    return num(a) === num(b);
   if (a === b) return true;
   if (a === null || b === null || a === undefined || b === undefined) return a == b;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));

@@ -22,9 +22,15 @@ import {
 import { add } from "../operators.js";
 
 /** Jinja2's make_attrgetter: `attribute='a.b.0'` walks items (ints for digit parts). */
-export function attributeGetter(attribute: unknown, _scope?: RenderScope, dflt?: unknown): (item: unknown) => unknown {
+export function attributeGetter(
+  attribute: unknown,
+  _scope?: RenderScope,
+  dflt?: unknown,
+): (item: unknown) => unknown {
   const parts =
-    typeof attribute === "string" ? attribute.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [attribute];
+    typeof attribute === "string"
+      ? attribute.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+      : [attribute];
   return (item) => {
     let v = item;
     for (const p of parts) {
@@ -84,7 +90,10 @@ function mergeHash(x: Dict, y: Dict, recursive: boolean, listMerge: string): Dic
           out[k] = [...yv, ...xv.filter((e) => !yv.some((f) => pyEq(e, f)))];
           break;
         default:
-          throw new TemplateRuntimeError(`merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'`, "value");
+          throw new TemplateRuntimeError(
+            `merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'`,
+            "value",
+          );
       }
     } else out[k] = yv;
   }
@@ -158,7 +167,9 @@ export const collectionFilters: Record<string, FilterFn> = {
   combine: (value, args, kwargs) => {
     const recursive = truthy(kwargs.recursive ?? false);
     const listMerge = pyStr(kwargs.list_merge ?? "replace");
-    const dicts = [value, ...args].flatMap((d) => (Array.isArray(d) ? d : [d])).map((d) => asDict(d, "combine"));
+    const dicts = [value, ...args]
+      .flatMap((d) => (Array.isArray(d) ? d : [d]))
+      .map((d) => asDict(d, "combine"));
     return dicts.slice(1).reduce((acc, d) => mergeHash(acc, d, recursive, listMerge), { ...dicts[0] });
   },
   dict2items: (value, args, kwargs) => {
@@ -166,7 +177,10 @@ export const collectionFilters: Record<string, FilterFn> = {
     const valueName = pyStr(param(args, kwargs, 1, "value_name", "value"));
     need(value);
     if (!isMapping(value))
-      throw new TemplateRuntimeError(`dict2items requires a dictionary, got ${typeof value} instead.`, "type");
+      throw new TemplateRuntimeError(
+        `dict2items requires a dictionary, got ${typeof value} instead.`,
+        "type",
+      );
     return mappingKeys(value).map((k) => ({ [keyName]: k, [valueName]: mappingGet(value, k) }));
   },
   items2dict: (value, args, kwargs) => {
@@ -174,7 +188,8 @@ export const collectionFilters: Record<string, FilterFn> = {
     const valueName = pyStr(param(args, kwargs, 1, "value_name", "value"));
     const out: Dict = {};
     for (const item of iterate(value)) {
-      if (!isMapping(item)) throw new TemplateRuntimeError("items2dict requires a list of dictionaries", "type");
+      if (!isMapping(item))
+        throw new TemplateRuntimeError("items2dict requires a list of dictionaries", "type");
       out[keyOf(mappingGet(item, keyName))] = mappingGet(item, valueName);
     }
     return out;
@@ -193,7 +208,11 @@ export const collectionFilters: Record<string, FilterFn> = {
   selectattr: selectOrReject(true, true),
   rejectattr: selectOrReject(false, true),
   unique: (value, args, kwargs) =>
-    uniqueOf(iterate(value), truthy(param(args, kwargs, 0, "case_sensitive", false)), param(args, kwargs, 1, "attribute", null)),
+    uniqueOf(
+      iterate(value),
+      truthy(param(args, kwargs, 0, "case_sensitive", false)),
+      param(args, kwargs, 1, "attribute", null),
+    ),
   union: (value, args) => uniqueOf([...iterate(value), ...iterate(args[0])], true),
   intersect: (value, args) => {
     const other = iterate(args[0]);
@@ -248,7 +267,11 @@ export const collectionFilters: Record<string, FilterFn> = {
   },
   flatten: (value, args, kwargs) => {
     const levels = param(args, kwargs, 0, "levels", null);
-    return flatten(iterate(value), levels === null ? null : Number(levels), truthy(param(args, kwargs, 1, "skip_nulls", true)));
+    return flatten(
+      iterate(value),
+      levels === null ? null : Number(levels),
+      truthy(param(args, kwargs, 1, "skip_nulls", true)),
+    );
   },
   zip: (value, args) => {
     const lists = [iterate(value), ...args.map(iterate)];
@@ -273,14 +296,21 @@ export const collectionFilters: Record<string, FilterFn> = {
         const v = isMapping(sub) ? mappingGet(sub, p) : undefined;
         if (v === undefined) {
           if (!skipMissing)
-            throw new TemplateRuntimeError(`could not find '${p}' key in iterated item '${pyStr(sub)}'`, "lookup");
+            throw new TemplateRuntimeError(
+              `could not find '${p}' key in iterated item '${pyStr(sub)}'`,
+              "lookup",
+            );
           missing = true;
           break;
         }
         sub = v;
       }
       if (missing) continue;
-      if (!Array.isArray(sub)) throw new TemplateRuntimeError(`the key ${path.join(".")} should point to a list, got '${pyStr(sub)}'`, "type");
+      if (!Array.isArray(sub))
+        throw new TemplateRuntimeError(
+          `the key ${path.join(".")} should point to a list, got '${pyStr(sub)}'`,
+          "type",
+        );
       for (const s of sub) out.push(tuple([item, s]));
     }
     return out;
@@ -288,7 +318,8 @@ export const collectionFilters: Record<string, FilterFn> = {
   extract: (item, args) => {
     let v = pyRuntime.item(args[0], item);
     const more = args[1];
-    if (more !== undefined && more !== null) for (const k of Array.isArray(more) ? more : [more]) v = pyRuntime.item(v, k);
+    if (more !== undefined && more !== null)
+      for (const k of Array.isArray(more) ? more : [more]) v = pyRuntime.item(v, k);
     return v;
   },
   attr: (value, args) => pyRuntime.attr(value, args[0]),

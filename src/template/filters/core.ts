@@ -71,12 +71,16 @@ export const coreFilters: Record<string, FilterFn> = {
     if (value instanceof Undefined) {
       const msg = param(args, kwargs, 0, "msg", null);
       if (msg !== null) throw new TemplateRuntimeError(pyStr(msg), "undefined");
-      throw new TemplateRuntimeError(`Mandatory variable ${value.message.replace(/ is undefined$/, "")}  not defined.`, "undefined");
+      throw new TemplateRuntimeError(
+        `Mandatory variable ${value.message.replace(/ is undefined$/, "")}  not defined.`,
+        "undefined",
+      );
     }
     return value;
   },
   bool: (value) => toBool(value),
-  int: (value, args, kwargs) => toInt(value, param(args, kwargs, 0, "default", 0), num(param(args, kwargs, 1, "base", 10))),
+  int: (value, args, kwargs) =>
+    toInt(value, param(args, kwargs, 0, "default", 0), num(param(args, kwargs, 1, "base", 10))),
   float: (value, args, kwargs) => toFloat(value, param(args, kwargs, 0, "default", new PyFloat(0))),
   string: (value) => pyStr(need(value)),
   list: (value) => [...iterate(value)],
@@ -104,7 +108,12 @@ export const coreFilters: Record<string, FilterFn> = {
     const method = pyStr(param(args, kwargs, 1, "method", "common"));
     const factor = 10 ** precision;
     const n = num(need(value)) * factor;
-    const r = method === "ceil" ? Math.ceil(n) : method === "floor" ? Math.floor(n) : Math.sign(n) * Math.round(Math.abs(n));
+    const r =
+      method === "ceil"
+        ? Math.ceil(n)
+        : method === "floor"
+          ? Math.floor(n)
+          : Math.sign(n) * Math.round(Math.abs(n));
     return new PyFloat(r / factor);
   },
 };

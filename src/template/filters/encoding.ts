@@ -29,10 +29,9 @@ const SALT_CHARS = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 function passwordHash(password: string, scheme: string, salt: string | null, rounds: number | null): string {
   const id = CRYPT_PREFIX[scheme.replace(/_crypt$/, "")];
   if (!id) throw new TemplateRuntimeError(`unsupported hash type ${scheme}`, "value");
-  if (id === "1") throw new TemplateRuntimeError("md5_crypt is not supported by this implementation", "value");
-  const s =
-    salt ??
-    Array.from(randomBytes(16), (b) => SALT_CHARS[b % SALT_CHARS.length] as string).join("");
+  if (id === "1")
+    throw new TemplateRuntimeError("md5_crypt is not supported by this implementation", "value");
+  const s = salt ?? Array.from(randomBytes(16), (b) => SALT_CHARS[b % SALT_CHARS.length] as string).join("");
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new TemplateRuntimeError("invalid characters in salt", "value");
   const setting = rounds !== null && rounds !== 5000 ? `$${id}$rounds=${rounds}$${s}` : `$${id}$${s}`;
   return encrypt(password, setting);
@@ -53,8 +52,12 @@ export const encodingFilters: Record<string, FilterFn> = {
       separators: [",", ": "],
     }),
   to_yaml: (v, _a, kwargs) =>
-    pyYamlDump(v, { indent: kwargs.indent === undefined ? 2 : num(kwargs.indent), flowLeaves: kwargs.default_flow_style !== false }),
-  to_nice_yaml: (v, args, kwargs) => pyYamlDump(v, { indent: num(param(args, kwargs, 0, "indent", 4)), flowLeaves: false }),
+    pyYamlDump(v, {
+      indent: kwargs.indent === undefined ? 2 : num(kwargs.indent),
+      flowLeaves: kwargs.default_flow_style !== false,
+    }),
+  to_nice_yaml: (v, args, kwargs) =>
+    pyYamlDump(v, { indent: num(param(args, kwargs, 0, "indent", 4)), flowLeaves: false }),
   from_json: (v) => {
     try {
       return JSON.parse(text(v)) as unknown;
@@ -67,7 +70,11 @@ export const encodingFilters: Record<string, FilterFn> = {
     return parseYaml(v, "<from_yaml>").documents[0] ?? null;
   },
   from_yaml_all: (v) => (typeof v === "string" ? parseYaml(v, "<from_yaml_all>").documents : v),
-  b64encode: (v, args, kwargs) => Buffer.from(text(v), pyStr(param(args, kwargs, 0, "encoding", "utf-8")) === "utf-16-le" ? "utf16le" : "utf8").toString("base64"),
+  b64encode: (v, args, kwargs) =>
+    Buffer.from(
+      text(v),
+      pyStr(param(args, kwargs, 0, "encoding", "utf-8")) === "utf-16-le" ? "utf16le" : "utf8",
+    ).toString("base64"),
   b64decode: (v) => Buffer.from(text(v), "base64").toString("utf8"),
   hash: (v, args) => digest(pyStr(args[0] ?? "sha1"), text(v)),
   checksum: (v) => digest("sha1", text(v)),
@@ -77,6 +84,11 @@ export const encodingFilters: Record<string, FilterFn> = {
     const scheme = pyStr(param(args, kwargs, 0, "hashtype", "sha512"));
     const salt = param(args, kwargs, 1, "salt", null);
     const rounds = param(args, kwargs, 2, "rounds", null);
-    return passwordHash(text(v), scheme, salt === null ? null : pyStr(salt), rounds === null ? null : num(rounds));
+    return passwordHash(
+      text(v),
+      scheme,
+      salt === null ? null : pyStr(salt),
+      rounds === null ? null : num(rounds),
+    );
   },
 };

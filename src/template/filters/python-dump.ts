@@ -2,7 +2,19 @@
  * Python's json.dumps and PyYAML's yaml.dump output formats, as Ansible's to_json/to_nice_json/to_yaml/
  * to_nice_yaml print them (key order, separators, float spelling, ASCII escaping, quoting of ambiguous strings).
  */
-import { floatRepr, isFloat, isMapping, LazyDict, mappingGet, mappingKeys, num, PyFloat, pyStr, TemplateRuntimeError, Undefined } from "../values.js";
+import {
+  floatRepr,
+  isFloat,
+  isMapping,
+  LazyDict,
+  mappingGet,
+  mappingKeys,
+  num,
+  PyFloat,
+  pyStr,
+  TemplateRuntimeError,
+  Undefined,
+} from "../values.js";
 
 export interface JsonOptions {
   indent?: number;
@@ -63,7 +75,13 @@ export function pyJsonDumps(value: unknown, opts: JsonOptions = {}): string {
     if (isMapping(v)) {
       const e = entries(v, opts.sortKeys ?? false);
       if (e.length === 0) return "{}";
-      return "{" + nl + e.map(([k, x]) => jsonString(k, ascii) + keySep + enc(x, level + 1)).join(itemSep + nl) + close + "}";
+      return (
+        "{" +
+        nl +
+        e.map(([k, x]) => jsonString(k, ascii) + keySep + enc(x, level + 1)).join(itemSep + nl) +
+        close +
+        "}"
+      );
     }
     throw new TemplateRuntimeError(`Object of type ${pyStr(v)} is not JSON serializable`, "type");
   };
@@ -73,16 +91,17 @@ export function pyJsonDumps(value: unknown, opts: JsonOptions = {}): string {
 // ---- YAML (PyYAML's emitter, for the value shapes Ansible variables have) ----
 
 const RESOLVES_AS_OTHER =
-  /^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N|[-+]?(?:0|[1-9][0-9_]*)|0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|<<|=|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?)$/;
+  /^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|<<|=|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?)$/;
 
 function plainAllowed(s: string, flow: boolean): boolean {
   if (s === "" || RESOLVES_AS_OTHER.test(s)) return false;
   if (/^[\s]|[\s]$/.test(s)) return false;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !(/^[-?:]/.test(s) && s.length > 1 && !/^[-?:]\s/.test(s))) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s) && !(/^[-?:]/.test(s) && s.length > 1 && !/^[-?:]\s/.test(s)))
+    return false;
   if (/[\n\r\x85\u2028\u2029]/.test(s)) return false;
   if (/: |:$| #/.test(s)) return false;
   if (flow && /[,[\]{}]/.test(s)) return false;
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]/.test(s)) return false;
   return true;
 }
@@ -91,14 +110,29 @@ function yamlDoubleQuoted(s: string): string {
   return (
     '"' +
     s.replace(/[\\"\n\r\t\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
-      const map: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0" };
+      const map: Record<string, string> = {
+        "\\": "\\\\",
+        '"': '\\"',
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\0": "\\0",
+      };
       return map[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
     }) +
     '"'
   );
 }
 
-function yamlScalar(v: unknown, flow: boolean): string {
+/** PyYAML's single-quoted style: each line break becomes a blank line, continuation lines are indented. */
+function singleQuoted(s: string, indent: number): string {
+  const body = s
+    .replace(/'/g, "''")
+    .replace(/\n+/g, (run) => "\n" + "\n".repeat(run.length) + " ".repeat(indent));
+  return `'${body}'`;
+}
+
+function yamlScalar(v: unknown, flow: boolean, indent = 0): string {
   if (v instanceof Undefined) v.fail();
   if (v === null || v === undefined) return "null";
   if (v === true) return "true";
@@ -111,8 +145,9 @@ function yamlScalar(v: unknown, flow: boolean): string {
   }
   const s = pyStr(v);
   if (plainAllowed(s, flow)) return s;
-  if (/[\n\r\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) return yamlDoubleQuoted(s);
-  return `'${s.replace(/'/g, "''")}'`;
+   
+  if (/[\r\t\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) return yamlDoubleQuoted(s);
+  return singleQuoted(s, indent);
 }
 
 function isCollection(v: unknown): boolean {
@@ -121,7 +156,10 @@ function isCollection(v: unknown): boolean {
 
 function flowOf(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(flowOf).join(", ")}]`;
-  if (isMapping(v)) return `{${entries(v, true).map(([k, x]) => `${yamlScalar(k, true)}: ${flowOf(x)}`).join(", ")}}`;
+  if (isMapping(v))
+    return `{${entries(v, true)
+      .map(([k, x]) => `${yamlScalar(k, true)}: ${flowOf(x)}`)
+      .join(", ")}}`;
   return yamlScalar(v, true);
 }
 
@@ -135,7 +173,12 @@ export function pyYamlDump(value: unknown, opts: YamlOptions): string {
   const lines: string[] = [];
   const inlineOK = (v: unknown): boolean =>
     (Array.isArray(v) && (v.length === 0 || (opts.flowLeaves && !v.some(isCollection)))) ||
-    (isMapping(v) && (mappingKeys(v).length === 0 || (opts.flowLeaves && !entries(v, false).some(([, x]) => isCollection(x)))));
+    (isMapping(v) &&
+      (mappingKeys(v).length === 0 ||
+        (opts.flowLeaves && !entries(v, false).some(([, x]) => isCollection(x)))));
+  // A block mapping in a list starts on the dash's line at the next indentation level; anything else after "- ".
+  const itemIndicator = (item: unknown): string =>
+    isMapping(item) && !inlineOK(item) ? "-" + " ".repeat(opts.indent - 1) : "- ";
   const emit = (v: unknown, indent: number, prefix: string): void => {
     // prefix: text already on the current line ("key:" or "- "); block children go below or after it.
     if (isCollection(v) && !inlineOK(v)) {
@@ -145,7 +188,7 @@ export function pyYamlDump(value: unknown, opts: YamlOptions): string {
         if (prefix && !first) lines.push(prefix);
         v.forEach((item, i) => {
           const head = i === 0 && first ? first : pad;
-          emit(item, indent + opts.indent, head + "-" + " ".repeat(opts.indent - 1));
+          emit(item, indent + opts.indent, head + itemIndicator(item));
         });
         return;
       }
@@ -158,7 +201,8 @@ export function pyYamlDump(value: unknown, opts: YamlOptions): string {
         if (isCollection(x) && !inlineOK(x)) {
           if (Array.isArray(x)) emit(x, indent, head);
           else emit(x, indent + opts.indent, head);
-        } else lines.push(head + " " + (isCollection(x) ? flowOf(x) : yamlScalar(x, false)));
+        } else
+          lines.push(head + " " + (isCollection(x) ? flowOf(x) : yamlScalar(x, false, indent + opts.indent)));
       });
       return;
     }
@@ -168,11 +212,9 @@ export function pyYamlDump(value: unknown, opts: YamlOptions): string {
   // A sequence under a key is not indented (PyYAML's indentless sequences).
   const emitTop = (): void => {
     if (Array.isArray(value) && !inlineOK(value)) {
-      value.forEach((item) => emit(item, opts.indent, "-" + " ".repeat(opts.indent - 1)));
+      value.forEach((item) => emit(item, opts.indent, itemIndicator(item)));
     } else emit(value, 0, "");
   };
   emitTop();
-  let out = lines.join("\n") + "\n";
-  if (!isCollection(value) && !/^['"]/.test(out)) out += "...\n";
-  return out;
+  return lines.join("\n") + "\n";
 }

@@ -7,7 +7,10 @@ import { pyStr, TemplateRuntimeError, truthy, tuple } from "../values.js";
 
 const compiled = new Map<string, RegExp>();
 
-export function pyRegex(pattern: string, flags: { ignorecase?: boolean; multiline?: boolean; global?: boolean }): RegExp {
+export function pyRegex(
+  pattern: string,
+  flags: { ignorecase?: boolean; multiline?: boolean; global?: boolean },
+): RegExp {
   const f = `${flags.global ? "g" : ""}${flags.ignorecase ? "i" : ""}${flags.multiline ? "m" : ""}u`;
   const key = `${f}\0${pattern}`;
   let re = compiled.get(key);
@@ -23,7 +26,10 @@ export function pyRegex(pattern: string, flags: { ignorecase?: boolean; multilin
       try {
         re = new RegExp(js, f.replace("u", ""));
       } catch (e) {
-        throw new TemplateRuntimeError(`invalid regular expression ${pattern}: ${(e as Error).message}`, "value");
+        throw new TemplateRuntimeError(
+          `invalid regular expression ${pattern}: ${(e as Error).message}`,
+          "value",
+        );
       }
     }
     compiled.set(key, re);
@@ -33,18 +39,29 @@ export function pyRegex(pattern: string, flags: { ignorecase?: boolean; multilin
 }
 
 /** Python replacement template → a function computing the replacement from a match. */
-function expandReplacement(template: string, m: RegExpExecArray | string[], groups?: Record<string, string>): string {
-  return template.replace(/\\(?:g<(\w+)>|(\d{1,2})|([\\nt]))/g, (_all, g: string | undefined, d: string | undefined, esc: string | undefined) => {
-    if (esc) return esc === "n" ? "\n" : esc === "t" ? "\t" : "\\";
-    const ref = g ?? d ?? "0";
-    if (/^\d+$/.test(ref)) return m[Number(ref)] ?? "";
-    const v = groups?.[ref];
-    if (v === undefined) throw new TemplateRuntimeError(`unknown group name '${ref}'`, "value");
-    return v;
-  });
+function expandReplacement(
+  template: string,
+  m: RegExpExecArray | string[],
+  groups?: Record<string, string>,
+): string {
+  return template.replace(
+    /\\(?:g<(\w+)>|(\d{1,2})|([\\nt]))/g,
+    (_all, g: string | undefined, d: string | undefined, esc: string | undefined) => {
+      if (esc) return esc === "n" ? "\n" : esc === "t" ? "\t" : "\\";
+      const ref = g ?? d ?? "0";
+      if (/^\d+$/.test(ref)) return m[Number(ref)] ?? "";
+      const v = groups?.[ref];
+      if (v === undefined) throw new TemplateRuntimeError(`unknown group name '${ref}'`, "value");
+      return v;
+    },
+  );
 }
 
-function flagsOf(args: unknown[], kwargs: Record<string, unknown>, at: number): { ignorecase: boolean; multiline: boolean } {
+function flagsOf(
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  at: number,
+): { ignorecase: boolean; multiline: boolean } {
   return {
     ignorecase: truthy(param(args, kwargs, at, "ignorecase", false)),
     multiline: truthy(param(args, kwargs, at + 1, "multiline", false)),
@@ -90,7 +107,10 @@ export const regexFilters: Record<string, FilterFn> = {
   regex_findall: (value, args, kwargs) => {
     const s = pyStr(value);
     const pattern = expectString(args[0], "regex_findall");
-    const flags = { multiline: truthy(param(args, kwargs, 1, "multiline", false)), ignorecase: truthy(param(args, kwargs, 2, "ignorecase", false)) };
+    const flags = {
+      multiline: truthy(param(args, kwargs, 1, "multiline", false)),
+      ignorecase: truthy(param(args, kwargs, 2, "ignorecase", false)),
+    };
     const re = pyRegex(pattern, { ...flags, global: true });
     const out: unknown[] = [];
     for (const m of s.matchAll(re)) {
@@ -103,8 +123,8 @@ export const regexFilters: Record<string, FilterFn> = {
     const type = pyStr(param(args, kwargs, 0, "re_type", "python"));
     const s = pyStr(value);
     if (type === "posix_basic") return s.replace(/[.[\]\\*^$]/g, "\\$&");
-    if (type !== "python") throw new TemplateRuntimeError("Regex type (" + type + ") not yet implemented", "value");
+    if (type !== "python")
+      throw new TemplateRuntimeError("Regex type (" + type + ") not yet implemented", "value");
     return Array.from(s, (c) => (PY_SPECIAL.has(c) ? "\\" + c : c)).join("");
   },
 };
-

@@ -74,7 +74,12 @@ function wrapLine(line: string, width: number, breakLong: boolean): string[] {
   return lines;
 }
 
-function joinFilter(value: unknown, args: unknown[], kwargs: Record<string, unknown>, scope: RenderScope): string {
+function joinFilter(
+  value: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+  scope: RenderScope,
+): string {
   const sep = pyStr(param(args, kwargs, 0, "d", ""));
   const attribute = param(args, kwargs, 1, "attribute", null);
   let items = iterate(value);
@@ -150,10 +155,14 @@ export const stringFilters: Record<string, FilterFn> = {
   },
   wordcount: (v) => (text(v).match(/\w+/gu) ?? []).length,
   join: joinFilter,
-  split: (v, args, kwargs) => pySplit(text(v), param(args, kwargs, 0, "sep", null), num(param(args, kwargs, 1, "maxsplit", -1))),
+  split: (v, args, kwargs) =>
+    pySplit(text(v), param(args, kwargs, 0, "sep", null), num(param(args, kwargs, 1, "maxsplit", -1))),
   format: (v, args, kwargs) => {
     if (args.length && Object.keys(kwargs).length)
-      throw new TemplateRuntimeError("can't handle positional and keyword arguments at the same time", "value");
+      throw new TemplateRuntimeError(
+        "can't handle positional and keyword arguments at the same time",
+        "value",
+      );
     return percentFormat(text(v), Object.keys(kwargs).length ? kwargs : args);
   },
   reverse: (v) => {

@@ -37,7 +37,9 @@ function candidates(terms: unknown[], kwargs: Record<string, unknown>): string[]
   const add = (files: unknown[], paths: unknown[]): void => {
     const names = files.flatMap((f) => pyStr(f).split(/[,;]/)).filter((f) => f);
     if (paths.length === 0) out.push(...names);
-    else for (const p of paths.flatMap((x) => pyStr(x).split(/[,:;]/))) for (const n of names) out.push(`${p}/${n}`);
+    else
+      for (const p of paths.flatMap((x) => pyStr(x).split(/[,:;]/)))
+        for (const n of names) out.push(`${p}/${n}`);
   };
   const kwFiles = kwargs.files as unknown[] | undefined;
   const kwPaths = (kwargs.paths as unknown[] | undefined) ?? [];
@@ -45,7 +47,10 @@ function candidates(terms: unknown[], kwargs: Record<string, unknown>): string[]
     if (isMapping(term)) {
       const f = mappingGet(term, "files");
       const p = mappingGet(term, "paths");
-      add(Array.isArray(f) ? f : f === undefined ? [] : [f], Array.isArray(p) ? p : p === undefined ? [] : [p]);
+      add(
+        Array.isArray(f) ? f : f === undefined ? [] : [f],
+        Array.isArray(p) ? p : p === undefined ? [] : [p],
+      );
     } else add([term], kwPaths);
   }
   if (kwFiles) add(kwFiles, kwPaths);

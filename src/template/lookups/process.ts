@@ -14,7 +14,11 @@ registerLookup("pipe", (terms, _kwargs, env) =>
   terms.map((t) => {
     const cmd = pyStr(t);
     try {
-      return execSync(cmd, { cwd: env.searchPaths[0], encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).replace(/\s+$/u, "");
+      return execSync(cmd, {
+        cwd: env.searchPaths[0],
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }).replace(/\s+$/u, "");
     } catch (e) {
       const status = (e as { status?: number }).status ?? 1;
       throw new TemplateRuntimeError(`lookup_plugin.pipe(${cmd}) returned ${status}`, "lookup");

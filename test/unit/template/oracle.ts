@@ -17,7 +17,11 @@ export function ansibleAvailable(): boolean {
 }
 
 export function runOracle(cases: OracleCase[]): OracleResult[] {
-  const res = spawnSync(PYTHON, [script], { input: JSON.stringify(cases), encoding: "utf8", maxBuffer: 64 << 20 });
+  const res = spawnSync(PYTHON, [script], {
+    input: JSON.stringify(cases),
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   if (res.status !== 0) throw new Error(`oracle failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as OracleResult[];
 }

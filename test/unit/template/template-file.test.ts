@@ -12,7 +12,9 @@ import { InfraError } from "../../../src/util/errors.js";
 import { parseHeader, renderTemplateFile } from "../../../src/template/template-file.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/templates", import.meta.url));
-const templates = readdirSync(fixtures).filter((f) => f.endsWith(".j2")).sort();
+const templates = readdirSync(fixtures)
+  .filter((f) => f.endsWith(".j2"))
+  .sort();
 
 const vars = {
   port: 8080,
@@ -21,7 +23,7 @@ const vars = {
     { name: "bob", admin: false },
     { name: "cy", admin: false },
   ],
-  settings: { timeout: 30, name: "svc", "é": "ü", list: [1, 2] },
+  settings: { timeout: 30, name: "svc", é: "ü", list: [1, 2] },
 };
 const inventory = { web: { web1: "10.0.0.1", web2: "10.0.0.2" }, db: { db1: "10.0.1.1" } };
 
@@ -52,16 +54,31 @@ describe.skipIf(!hasAnsible)("template files match ansible's template module byt
     const tasks = templates.map((t) => ({
       template: { src: join(fixtures, t), dest: join(out, `${t}.ansible`) },
     }));
-    writeFileSync(join(out, "play.yml"), JSON.stringify([{ hosts: "localhost", gather_facts: false, tasks }]));
-    const res = spawnSync("ansible-playbook", ["-i", join(out, "inventory"), "-e", `@${join(out, "vars.json")}`, join(out, "play.yml")], {
-      encoding: "utf8",
-      env: { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_RETRY_FILES_ENABLED: "0", ANSIBLE_LOCAL_TEMP: join(out, "tmp") },
-    });
+    writeFileSync(
+      join(out, "play.yml"),
+      JSON.stringify([{ hosts: "localhost", gather_facts: false, tasks }]),
+    );
+    const res = spawnSync(
+      "ansible-playbook",
+      ["-i", join(out, "inventory"), "-e", `@${join(out, "vars.json")}`, join(out, "play.yml")],
+      {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          ANSIBLE_NOCOLOR: "1",
+          ANSIBLE_RETRY_FILES_ENABLED: "0",
+          ANSIBLE_LOCAL_TEMP: join(out, "tmp"),
+        },
+      },
+    );
     if (res.status !== 0) throw new Error(`ansible-playbook failed:\n${res.stdout}\n${res.stderr}`);
   }, 120_000);
 
   it.each(templates)("%s", (t) => {
-    const ours = renderTemplateFile(join(fixtures, t), ourVars(), { decryptVault: () => "", dest: join(out, `${t}.ansible`) });
+    const ours = renderTemplateFile(join(fixtures, t), ourVars(), {
+      decryptVault: () => "",
+      dest: join(out, `${t}.ansible`),
+    });
     expect(ours).toBe(readFileSync(join(out, `${t}.ansible`), "utf8"));
   });
 });
