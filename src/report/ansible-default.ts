@@ -100,10 +100,12 @@ export class AnsibleDefaultReporter implements Reporter {
 
   private hostResult(task: TaskInfo, hr: HostResult): void {
     const result = cleanResult(hr.result, task.action);
-    // debug always shows what it was asked to show; `verbosity:` on a debug task raises that bar.
+    // debug always shows what it was asked to show (unless no_log hid it); `verbosity:` on a debug task raises that
+    // bar.
+    const debugShown = isDebugAction(task.action) && hr.status === "ok" && !("censored" in hr.result);
     const verboseAlways =
       result._ansible_verbose_always === true ||
-      (hr.verbosity !== undefined ? this.display.verbosity >= hr.verbosity : isDebugAction(task.action) && hr.status === "ok");
+      (hr.verbosity !== undefined ? this.display.verbosity >= hr.verbosity : debugShown);
     if (verboseAlways) result._ansible_verbose_always = true;
     const view = { task, hr, result, label: hostLabel(hr) };
     if (hr.itemLabel !== undefined && !hr.loopSummary) this.itemResult(view);
@@ -121,16 +123,16 @@ export class AnsibleDefaultReporter implements Reporter {
     return dumpResult(result, this.display.verbosity);
   }
 
-  /** A loop's final result carries its items' results, already shown one by one. */
-  private static itemsShown(hr: HostResult, result: Json): boolean {
-    return hr.loopSummary === true && "results" in result;
+  /** A loop's final result carries its items' results, already shown one by one (checked before any cleaning). */
+  private static itemsShown(hr: HostResult): boolean {
+    return hr.loopSummary === true && "results" in hr.result;
   }
 
   private failed({ task, hr, result, label }: ResultView): void {
     this.bannerOnce(task);
     this.exception(result);
     this.warnings(result);
-    if (!AnsibleDefaultReporter.itemsShown(hr, result)) {
+    if (!AnsibleDefaultReporter.itemsShown(hr)) {
       this.display.display(`fatal: [${label}]: FAILED! => ${this.dump(result)}`, COLOR.error);
     }
     if (hr.ignored) this.display.display("...ignoring", COLOR.skip);
@@ -160,7 +162,7 @@ export class AnsibleDefaultReporter implements Reporter {
     if (!changed && !this.showOk) return;
     this.bannerOnce(task);
     this.warnings(result);
-    if (AnsibleDefaultReporter.itemsShown(hr, result)) return;
+    if (AnsibleDefaultReporter.itemsShown(hr)) return;
     let msg = changed ? `changed: [${label}]` : `ok: [${label}]`;
     if (this.isVerbose(result)) msg += ` => ${this.dump(result)}`;
     this.display.display(msg, changed ? COLOR.changed : COLOR.ok);

@@ -55,7 +55,7 @@ function wrap(open: string, close: string, items: string[], opts: PythonJsonOpti
 export function pythonFloatRepr(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
   const [mantissa, exp] = n.toExponential().split("e") as [string, string];
   const exponent = Number(exp);
   if (exponent >= -4 && exponent < 16) return String(n);

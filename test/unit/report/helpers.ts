@@ -4,7 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EngineEvent, HostResult, HostStatus, RecapCounts, Reporter, TaskInfo } from "../../../src/engine/events.js";
+import type {
+  EngineEvent,
+  HostResult,
+  HostStatus,
+  RecapCounts,
+  Reporter,
+  TaskInfo,
+} from "../../../src/engine/events.js";
 
 export class Capture {
   text = "";
