@@ -101,7 +101,7 @@ function plainAllowed(s: string, flow: boolean): boolean {
   if (/[\n\r\x85\u2028\u2029]/.test(s)) return false;
   if (/: |:$| #/.test(s)) return false;
   if (flow && /[,[\]{}]/.test(s)) return false;
-   
+
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]/.test(s)) return false;
   return true;
 }
@@ -145,7 +145,7 @@ function yamlScalar(v: unknown, flow: boolean, indent = 0): string {
   }
   const s = pyStr(v);
   if (plainAllowed(s, flow)) return s;
-   
+
   if (/[\r\t\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(s)) return yamlDoubleQuoted(s);
   return singleQuoted(s, indent);
 }
