@@ -15,17 +15,28 @@ export interface Connector {
   closeAll(): Promise<void>;
 }
 
-const CONNECTION_VAR = /^ansible_(host|ssh_host|port|ssh_port|user|ssh_user|connection|password|ssh_pass|private_key_file|ssh_private_key_file|ssh_common_args|ssh_extra_args|ssh_args|timeout|host_key_checking|ssh_host_key_checking|ssh_executable)$/;
+const CONNECTION_VAR =
+  /^ansible_(host|ssh_host|port|ssh_port|user|ssh_user|connection|password|ssh_pass|private_key_file|ssh_private_key_file|ssh_common_args|ssh_extra_args|ssh_args|timeout|host_key_checking|ssh_host_key_checking|ssh_executable)$/;
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 
 /** The connection variables of a host, templated, with keyword fallbacks filled in. */
-export function connectionVars(name: string, t: Templar, vars: Record<string, unknown>, kw: Partial<EffectiveKeywords>, implicitLocal: boolean): Record<string, unknown> {
+export function connectionVars(
+  name: string,
+  t: Templar,
+  vars: Record<string, unknown>,
+  kw: Partial<EffectiveKeywords>,
+  implicitLocal: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(vars)) if (CONNECTION_VAR.test(key)) out[key] = t.resolve(key);
-  if (out.ansible_user === undefined && out.ansible_ssh_user === undefined && kw.remote_user !== undefined) out.ansible_user = t.template(kw.remote_user);
-  if (out.ansible_port === undefined && out.ansible_ssh_port === undefined && kw.port !== undefined) out.ansible_port = t.template(kw.port);
-  if (out.ansible_connection === undefined && kw.connection !== undefined) out.ansible_connection = t.template(kw.connection);
-  if (out.ansible_connection === undefined && implicitLocal && LOCAL_NAMES.has(name)) out.ansible_connection = "local";
+  if (out.ansible_user === undefined && out.ansible_ssh_user === undefined && kw.remote_user !== undefined)
+    out.ansible_user = t.template(kw.remote_user);
+  if (out.ansible_port === undefined && out.ansible_ssh_port === undefined && kw.port !== undefined)
+    out.ansible_port = t.template(kw.port);
+  if (out.ansible_connection === undefined && kw.connection !== undefined)
+    out.ansible_connection = t.template(kw.connection);
+  if (out.ansible_connection === undefined && implicitLocal && LOCAL_NAMES.has(name))
+    out.ansible_connection = "local";
   return out;
 }
 
@@ -36,7 +47,12 @@ function str(t: Templar, v: unknown): string | undefined {
 }
 
 /** The become settings for a task, or undefined when it runs as the connecting user. */
-export function becomeFor(t: Templar, has: (v: string) => boolean, kw: Partial<EffectiveKeywords>, o: RunOptions): Become | undefined {
+export function becomeFor(
+  t: Templar,
+  has: (v: string) => boolean,
+  kw: Partial<EffectiveKeywords>,
+  o: RunOptions,
+): Become | undefined {
   const v = (key: string) => (has(key) ? t.resolve(key) : undefined);
   const enabled = v("ansible_become") ?? kw.become ?? o.become ?? false;
   if (!toBool(t.template(enabled))) return undefined;

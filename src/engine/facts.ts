@@ -28,7 +28,6 @@ echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
 for m in apt-get dnf yum apk zypper pacman; do command -v $m >/dev/null 2>&1 && { echo "pkg_mgr=$m"; break; }; done
 echo "python=$(command -v python3 2>/dev/null)"
 [ -r /etc/os-release ] && sed -n 's/^\([A-Z_]*\)=\(.*\)$/osr_\1=\2/p' /etc/os-release
-[ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"
 [ -r /etc/machine-id ] && echo "machine_id=$(cat /etc/machine-id)"
 route=$(ip -4 route show default 2>/dev/null | head -n1)
 echo "route=$route"
@@ -137,8 +136,7 @@ export function parseFacts(output: string): Record<string, unknown> {
 
   const osId = unquote(one("osr_ID")).toLowerCase();
   const versionId = unquote(one("osr_VERSION_ID"));
-  const debianVersion = one("debian_version");
-  const distVersion = osId === "debian" && /^\d/.test(debianVersion) ? debianVersion : versionId;
+  const distVersion = versionId;
   const defaultAddr = ipv4Of(one("defaddr"));
   const route = one("route");
   const gateway = /via ([\d.]+)/.exec(route)?.[1];
@@ -188,7 +186,7 @@ export function parseFacts(output: string): Record<string, unknown> {
     distribution_version: distVersion,
     distribution_major_version: distVersion.split(".")[0] ?? "",
     os_family: FAMILY[osId] ?? distribution,
-    machine_id: one("machine_id"),
+    ...(one("machine_id") ? { machine_id: one("machine_id") } : {}),
     python: { executable: one("python") },
     default_ipv4: defaultIpv4,
     all_ipv4_addresses: allIpv4,

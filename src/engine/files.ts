@@ -7,10 +7,17 @@ import { isAbsolute, join } from "node:path";
 import type { Task } from "../playbook/types.js";
 import { InfraError } from "../util/errors.js";
 
-export function findControllerFile(kind: "files" | "templates", name: string, task: Task, playDir: string): string {
+export function findControllerFile(
+  kind: "files" | "templates",
+  name: string,
+  task: Task,
+  playDir: string,
+): string {
   if (isAbsolute(name)) {
     if (existsSync(name)) return name;
-    throw new InfraError(`Could not find or access '${name}' on the Ansible Controller.`, { location: task.location });
+    throw new InfraError(`Could not find or access '${name}' on the Ansible Controller.`, {
+      location: task.location,
+    });
   }
   const bases = [...(task.role ? [task.role.role.path] : []), playDir];
   const candidates = bases.flatMap((b) => [join(b, kind, name), join(b, name)]);

@@ -25,7 +25,9 @@ registerLookup("together", (terms) => {
   return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)));
 });
 registerLookup("nested", (terms) =>
-  terms.map(asList).reduce<unknown[][]>((acc, list) => acc.flatMap((prefix) => list.map((x) => [...prefix, x])), [[]]),
+  terms
+    .map(asList)
+    .reduce<unknown[][]>((acc, list) => acc.flatMap((prefix) => list.map((x) => [...prefix, x])), [[]]),
 );
 registerLookup("subelements", (terms, kwargs) => {
   const [list, key, opts] = terms as [unknown[], string, Record<string, unknown> | undefined];
@@ -54,7 +56,12 @@ registerLookup("sequence", (terms) =>
     const stride = Number(kv.stride ?? short?.[3] ?? 1);
     const format = kv.format ?? short?.[4] ?? "%d";
     const out: string[] = [];
-    for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) out.push(format.replace(/%0?(\d*)d/, (m, w) => String(i).padStart(Number(w) || 0, m.includes("%0") ? "0" : " ")));
+    for (let i = start; stride > 0 ? i <= end : i >= end; i += stride)
+      out.push(
+        format.replace(/%0?(\d*)d/, (m, w) =>
+          String(i).padStart(Number(w) || 0, m.includes("%0") ? "0" : " "),
+        ),
+      );
     return out;
   }),
 );
@@ -65,7 +72,9 @@ export function loopItems(task: Task, templar: Templar): unknown[] | undefined {
   const terms = templar.template(task.loop, { location: task.location });
   if (!task.loopWith) {
     if (!Array.isArray(terms)) {
-      throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${String(terms)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`);
+      throw new Error(
+        `Invalid data passed to 'loop', it requires a list, got this instead: ${String(terms)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
+      );
     }
     return terms;
   }

@@ -65,7 +65,9 @@ export class PlayRunner {
     let k = 0;
     while (i < states.length) {
       const spec = serial[Math.min(k++, serial.length - 1)]!;
-      const size = spec.endsWith("%") ? Math.max(1, Math.floor((states.length * Number(spec.slice(0, -1))) / 100)) : Number(spec) || states.length;
+      const size = spec.endsWith("%")
+        ? Math.max(1, Math.floor((states.length * Number(spec.slice(0, -1))) / 100))
+        : Number(spec) || states.length;
       out.push(states.slice(i, i + size));
       i += size;
     }
@@ -82,32 +84,53 @@ export class PlayRunner {
     const g = play.gather_facts;
     const want = g === undefined ? run.options.gathering !== "explicit" : toBool(g);
     if (!want) return;
-    const info: TaskInfo = { name: "Gathering Facts", action: "gather_facts", path: formatLocation(play.location), handler: false, gather: true };
+    const info: TaskInfo = {
+      name: "Gathering Facts",
+      action: "gather_facts",
+      path: formatLocation(play.location),
+      handler: false,
+      gather: true,
+    };
     if (!shouldRun(["always"], run.options.tags)) return;
     run.emit({ type: "task_start", task: info });
-    await mapLimit(ps.hosts.filter((h) => h.active), run.options.forks, async (h) => {
-      try {
-        const vars = taskVars({ run, play: ps, host: h });
-        const t = makeTemplar({ run, play: ps, host: h }, vars);
-        const conn = await run.connector.get(h.name, connectionVars(h.name, t, vars, play.keywords, h.host.implicit));
-        const become = becomeFor(t, (k) => k in vars, play.keywords, run.options);
-        h.facts = await gatherFacts(conn, become);
-        ps.invalidate();
-        h.counts.ok++;
-        run.emit({ type: "host_result", task: info, result: hostResult(h.name, "ok", { changed: false }) });
-      } catch (e) {
-        const unreachable = e instanceof UnreachableError;
-        if (unreachable) {
-          h.unreachable = true;
-          h.counts.unreachable++;
-        } else {
-          h.failed = true;
-          h.counts.failed++;
+    await mapLimit(
+      ps.hosts.filter((h) => h.active),
+      run.options.forks,
+      async (h) => {
+        try {
+          const vars = taskVars({ run, play: ps, host: h });
+          const t = makeTemplar({ run, play: ps, host: h }, vars);
+          const conn = await run.connector.get(
+            h.name,
+            connectionVars(h.name, t, vars, play.keywords, h.host.implicit),
+          );
+          const become = becomeFor(t, (k) => k in vars, play.keywords, run.options);
+          h.facts = await gatherFacts(conn, become);
+          ps.invalidate();
+          h.counts.ok++;
+          run.emit({ type: "host_result", task: info, result: hostResult(h.name, "ok", { changed: false }) });
+        } catch (e) {
+          const unreachable = e instanceof UnreachableError;
+          if (unreachable) {
+            h.unreachable = true;
+            h.counts.unreachable++;
+          } else {
+            h.failed = true;
+            h.counts.failed++;
+          }
+          const msg = (e as Error).message;
+          run.emit({
+            type: "host_result",
+            task: info,
+            result: hostResult(h.name, unreachable ? "unreachable" : "failed", {
+              changed: false,
+              msg,
+              ...(unreachable ? { unreachable: true } : { failed: true }),
+            }),
+          });
         }
-        const msg = (e as Error).message;
-        run.emit({ type: "host_result", task: info, result: hostResult(h.name, unreachable ? "unreachable" : "failed", { changed: false, msg, ...(unreachable ? { unreachable: true } : { failed: true }) }) });
-      }
-    });
+      },
+    );
   }
 
   /** Runs a list of blocks/tasks on the given hosts (each on its own under the free strategy). */
@@ -138,7 +161,11 @@ export class PlayRunner {
     if (block.always.length) {
       const stillFailed = hosts.filter((h) => h.failed && !h.unreachable);
       for (const h of stillFailed) h.failed = false;
-      await this.nodes(ps, block.always, hosts.filter((h) => !h.unreachable && !h.ended));
+      await this.nodes(
+        ps,
+        block.always,
+        hosts.filter((h) => !h.unreachable && !h.ended),
+      );
       for (const h of stillFailed) h.failed = true;
     }
   }
@@ -159,7 +186,9 @@ export class PlayRunner {
 
     const info = this.info(task, handler);
     run.emit({ type: "task_start", task: info });
-    const runOnce = task.effective.run_once !== undefined && toBool(makeTemplar({ run, play: ps, host: hosts[0]!, task }).template(task.effective.run_once));
+    const runOnce =
+      task.effective.run_once !== undefined &&
+      toBool(makeTemplar({ run, play: ps, host: hosts[0]!, task }).template(task.effective.run_once));
     const targets = runOnce ? hosts.slice(0, 1) : hosts;
     const outcomes = await mapLimit(targets, run.options.forks, (h) => runTaskOnHost(run, ps, h, task, info));
     targets.forEach((h, i) => this.account(h, outcomes[i]!));
@@ -173,8 +202,12 @@ export class PlayRunner {
         if (outcomes[0]!.result.changed) for (const n of task.effective.notify ?? []) h.notified.add(n);
       }
     }
-    const anyFatal = task.effective.any_errors_fatal !== undefined ? toBool(task.effective.any_errors_fatal) : run.options.anyErrorsFatal;
-    if (anyFatal && outcomes.some((o) => o.status === "failed" && !o.ignored)) for (const h of hosts) h.failed = true;
+    const anyFatal =
+      task.effective.any_errors_fatal !== undefined
+        ? toBool(task.effective.any_errors_fatal)
+        : run.options.anyErrorsFatal;
+    if (anyFatal && outcomes.some((o) => o.status === "failed" && !o.ignored))
+      for (const h of hosts) h.failed = true;
   }
 
   /** Updates a host's state and PLAY RECAP counts the way Ansible's strategy does. */
@@ -251,7 +284,15 @@ export class PlayRunner {
         if (!task.effective.when.every((c) => evaluateCondition(t, c, task))) {
           run.emit({ type: "task_start", task: info });
           h.counts.skipped++;
-          run.emit({ type: "host_result", task: info, result: hostResult(h.name, "skipped", { changed: false, skipped: true, skip_reason: "Conditional result was False" }) });
+          run.emit({
+            type: "host_result",
+            task: info,
+            result: hostResult(h.name, "skipped", {
+              changed: false,
+              skipped: true,
+              skip_reason: "Conditional result was False",
+            }),
+          });
           continue;
         }
         const target = String(t.template(dyn.kind === "include_tasks" ? dyn.file : dyn.role));
@@ -263,7 +304,11 @@ export class PlayRunner {
         run.emit({ type: "task_start", task: info });
         h.failed = true;
         h.counts.failed++;
-        run.emit({ type: "host_result", task: info, result: hostResult(h.name, "failed", { changed: false, failed: true, msg: (e as Error).message }) });
+        run.emit({
+          type: "host_result",
+          task: info,
+          result: hostResult(h.name, "failed", { changed: false, failed: true, msg: (e as Error).message }),
+        });
       }
     }
     for (const [key, g] of groups) {
@@ -283,7 +328,11 @@ export class PlayRunner {
         for (const h of g.hosts) {
           h.failed = true;
           h.counts.failed++;
-          run.emit({ type: "host_result", task: info, result: hostResult(h.name, "failed", { changed: false, failed: true, msg: (e as Error).message }) });
+          run.emit({
+            type: "host_result",
+            task: info,
+            result: hostResult(h.name, "failed", { changed: false, failed: true, msg: (e as Error).message }),
+          });
         }
       }
     }
@@ -296,8 +345,12 @@ export class PlayRunner {
       let ran = false;
       for (const handler of handlers) {
         const names = handlerNames(handler);
-        const force = this.run.options.forceHandlers || (this.play.force_handlers !== undefined && toBool(this.play.force_handlers));
-        const hosts = ps.hosts.filter((h) => (h.active || (force && h.failed && !h.unreachable)) && names.some((n) => h.notified.has(n)));
+        const force =
+          this.run.options.forceHandlers ||
+          (this.play.force_handlers !== undefined && toBool(this.play.force_handlers));
+        const hosts = ps.hosts.filter(
+          (h) => (h.active || (force && h.failed && !h.unreachable)) && names.some((n) => h.notified.has(n)),
+        );
         if (!hosts.length) continue;
         for (const h of hosts) for (const n of names) h.notified.delete(n);
         ran = true;
@@ -310,7 +363,11 @@ export class PlayRunner {
 }
 
 function flattenTasks(nodes: Node[]): Task[] {
-  return nodes.flatMap((n) => (n.kind === "task" ? [n] : [...flattenTasks(n.block), ...flattenTasks(n.rescue), ...flattenTasks(n.always)]));
+  return nodes.flatMap((n) =>
+    n.kind === "task"
+      ? [n]
+      : [...flattenTasks(n.block), ...flattenTasks(n.rescue), ...flattenTasks(n.always)],
+  );
 }
 
 function handlerNames(h: Task): string[] {
@@ -325,6 +382,11 @@ function handlerNames(h: Task): string[] {
 /** The file an include_tasks statement names, found the way the loader will find it (for "included:" lines). */
 function resolveIncludePath(task: Task, target: string): string {
   const ctx = task.dynamic!.context;
-  const search = { role: ctx.role?.role, includingFile: ctx.includingFile, playbookDir: ctx.playbookDir, handlers: ctx.handlers };
+  const search = {
+    role: ctx.role?.role,
+    includingFile: ctx.includingFile,
+    playbookDir: ctx.playbookDir,
+    handlers: ctx.handlers,
+  };
   return resolveTaskFile(target, search, task.location);
 }

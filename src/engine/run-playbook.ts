@@ -16,7 +16,10 @@ export async function runPlaybook(run: RunContext, playbook: Playbook): Promise<
   for (const w of playbook.warnings) run.warn(w.message);
   for (const play of playbook.plays) {
     if (play.importConditions.length) {
-      const t = new Templar({ vars: { ...play.keywords.vars, ...run.options.extraVars }, decryptVault: (v) => run.secrets.decryptString(v) });
+      const t = new Templar({
+        vars: { ...play.keywords.vars, ...run.options.extraVars },
+        decryptVault: (v) => run.secrets.decryptString(v),
+      });
       const fake = { location: play.location } as Parameters<typeof evaluateCondition>[2];
       if (!play.importConditions.every((c) => evaluateCondition(t, c, fake))) continue;
     }

@@ -22,7 +22,8 @@ import { toBool } from "./truth.js";
 import { makeTemplar, taskVars } from "./variables.js";
 import { findControllerFile } from "./files.js";
 
-export const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+export const NO_LOG_MSG =
+  "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -32,7 +33,13 @@ export interface TaskOutcome {
 
 type Scope = { run: RunContext; play: PlayState; host: HostState; task: Task; info: TaskInfo };
 
-export async function runTaskOnHost(run: RunContext, play: PlayState, host: HostState, task: Task, info: TaskInfo): Promise<TaskOutcome> {
+export async function runTaskOnHost(
+  run: RunContext,
+  play: PlayState,
+  host: HostState,
+  task: Task,
+  info: TaskInfo,
+): Promise<TaskOutcome> {
   const scope: Scope = { run, play, host, task, info };
   const vars = taskVars({ run, play, host, task });
   const templar = makeTemplar({ run, play, host, task }, vars);
@@ -49,7 +56,11 @@ export async function runTaskOnHost(run: RunContext, play: PlayState, host: Host
   if (items === undefined) {
     outcome = await runOnce(scope, templar, vars);
   } else if (items.length === 0) {
-    outcome = { status: "skipped", ignored: false, result: { changed: false, skipped: true, skipped_reason: "No items in the list", results: [] } };
+    outcome = {
+      status: "skipped",
+      ignored: false,
+      result: { changed: false, skipped: true, skipped_reason: "No items in the list", results: [] },
+    };
   } else {
     outcome = await runLoop(scope, templar, vars, items, noLog);
   }
@@ -60,7 +71,13 @@ function safeTemplate(t: Templar, v: unknown): unknown {
   return typeof v === "string" ? t.template(v) : v;
 }
 
-async function runLoop(scope: Scope, templar: Templar, vars: Vars, items: unknown[], noLog: boolean): Promise<TaskOutcome> {
+async function runLoop(
+  scope: Scope,
+  templar: Templar,
+  vars: Vars,
+  items: unknown[],
+  noLog: boolean,
+): Promise<TaskOutcome> {
   const lc = scope.task.loopControl;
   const loopVar = lc?.loop_var ?? "item";
   const results: ModuleResult[] = [];
@@ -71,9 +88,15 @@ async function runLoop(scope: Scope, templar: Templar, vars: Vars, items: unknow
     if (lc?.index_var) Object.assign(itemVars, { [lc.index_var]: i, ansible_index_var: lc.index_var });
     if (lc?.extended !== undefined && toBool(templar.template(lc.extended))) {
       itemVars.ansible_loop = {
-        index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1,
-        first: i === 0, last: i === items.length - 1, length: items.length,
-        previtem: i > 0 ? items[i - 1] : undefined, nextitem: i < items.length - 1 ? items[i + 1] : undefined,
+        index: i + 1,
+        index0: i,
+        revindex: items.length - i,
+        revindex0: items.length - i - 1,
+        first: i === 0,
+        last: i === items.length - 1,
+        length: items.length,
+        previtem: i > 0 ? items[i - 1] : undefined,
+        nextitem: i < items.length - 1 ? items[i + 1] : undefined,
         allitems: items,
       };
     }
@@ -88,16 +111,27 @@ async function runLoop(scope: Scope, templar: Templar, vars: Vars, items: unknow
     scope.run.emit({
       type: "host_result",
       task: scope.info,
-      result: hostResult(scope.host.name, one.status, noLog ? censored(r) : r, { itemLabel: label, diff: scope.run.options.diff ? diffsOf(r) : undefined }),
+      result: hostResult(scope.host.name, one.status, noLog ? censored(r) : r, {
+        itemLabel: label,
+        diff: scope.run.options.diff ? diffsOf(r) : undefined,
+      }),
     });
     if (one.status === "unreachable") return one;
     if (lc?.pause) await new Promise((res) => setTimeout(res, Number(templar.template(lc.pause)) * 1000));
   }
-  const result: ModuleResult = { changed, results, msg: failed ? "One or more items failed" : "All items completed" };
+  const result: ModuleResult = {
+    changed,
+    results,
+    msg: failed ? "One or more items failed" : "All items completed",
+  };
   if (failed) result.failed = true;
   const allSkipped = results.every((r) => r.skipped);
   if (allSkipped) result.skipped = true;
-  return { status: failed ? "failed" : allSkipped ? "skipped" : changed ? "changed" : "ok", result, ignored: false };
+  return {
+    status: failed ? "failed" : allSkipped ? "skipped" : changed ? "changed" : "ok",
+    result,
+    ignored: false,
+  };
 }
 
 function itemLabel(t: Templar, label: unknown, item: unknown): string {
@@ -112,7 +146,10 @@ export function pyRepr(v: unknown): string {
   if (typeof v === "string") return `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
   if (typeof v === "number") return String(v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
-  if (typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
+  if (typeof v === "object")
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(", ")}}`;
   return String(v);
 }
 
@@ -122,21 +159,47 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
   try {
     for (const cond of kw.when) {
       if (!evaluateCondition(templar, cond, task)) {
-        return { status: "skipped", ignored: false, result: { changed: false, skipped: true, skip_reason: "Conditional result was False", false_condition: String(cond) } };
+        return {
+          status: "skipped",
+          ignored: false,
+          result: {
+            changed: false,
+            skipped: true,
+            skip_reason: "Conditional result was False",
+            false_condition: String(cond),
+          },
+        };
       }
     }
     const module = getModule(task.action);
-    if (!module) throw new InfraError(`couldn't resolve module/action '${task.actionWritten}'. This often indicates a misspelling, missing collection, or incorrect module path.`, { location: task.location });
+    if (!module)
+      throw new InfraError(
+        `couldn't resolve module/action '${task.actionWritten}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
+        { location: task.location },
+      );
     const rawArgs = templar.template(task.args, { location: task.argsLocation }) as Record<string, unknown>;
     const args = validateArgs(module.name, module.args, dropOmitted(rawArgs));
     const check = kw.check_mode !== undefined ? toBool(templar.template(kw.check_mode)) : run.options.check;
     const diff = kw.diff !== undefined ? toBool(templar.template(kw.diff)) : run.options.diff;
     if (check && !module.checkMode) {
-      return { status: "skipped", ignored: false, result: { changed: false, skipped: true, msg: `remote module (${module.name}) does not support check mode` } };
+      return {
+        status: "skipped",
+        ignored: false,
+        result: {
+          changed: false,
+          skipped: true,
+          msg: `remote module (${module.name}) does not support check mode`,
+        },
+      };
     }
     return await attempt(scope, templar, vars, module, args, check, diff);
   } catch (e) {
-    if (e instanceof UnreachableError) return { status: "unreachable", ignored: false, result: { changed: false, unreachable: true, msg: (e as Error).message } };
+    if (e instanceof UnreachableError)
+      return {
+        status: "unreachable",
+        ignored: false,
+        result: { changed: false, unreachable: true, msg: (e as Error).message },
+      };
     return failure(errorMessage(e, task));
   }
 }
@@ -157,7 +220,11 @@ export function evaluateCondition(t: Templar, cond: unknown, task: Task): boolea
   return t.evaluate(text, { location: task.location });
 }
 
-async function connectionFor(scope: Scope, templar: Templar, vars: Vars): Promise<{ conn: Connection; delegatedTo?: string; templar: Templar; vars: Vars }> {
+async function connectionFor(
+  scope: Scope,
+  templar: Templar,
+  vars: Vars,
+): Promise<{ conn: Connection; delegatedTo?: string; templar: Templar; vars: Vars }> {
   const { run, play, task } = scope;
   const kw = task.effective;
   const delegate = kw.delegate_to !== undefined ? String(templar.template(kw.delegate_to)) : undefined;
@@ -167,19 +234,36 @@ async function connectionFor(scope: Scope, templar: Templar, vars: Vars): Promis
       const dHost = run.hostState(delegate);
       const dVars = taskVars({ run, play, host: dHost, task });
       const dt = makeTemplar({ run, play, host: dHost, task }, dVars);
-      const conn = await run.connector.get(delegate, connectionVars(delegate, dt, dVars, kw, inInventory.implicit));
+      const conn = await run.connector.get(
+        delegate,
+        connectionVars(delegate, dt, dVars, kw, inInventory.implicit),
+      );
       return { conn, delegatedTo: delegate, templar: dt, vars: dVars };
     }
     // A delegate outside the inventory: localhost runs locally, anything else is reached by its name over SSH.
     const local = ["localhost", "127.0.0.1", "::1"].includes(delegate);
-    const conn = await run.connector.get(delegate, local ? { ansible_connection: "local" } : { ansible_host: delegate });
+    const conn = await run.connector.get(
+      delegate,
+      local ? { ansible_connection: "local" } : { ansible_host: delegate },
+    );
     return { conn, delegatedTo: delegate, templar, vars: {} };
   }
-  const conn = await run.connector.get(scope.host.name, connectionVars(scope.host.name, templar, vars, kw, scope.host.host.implicit));
+  const conn = await run.connector.get(
+    scope.host.name,
+    connectionVars(scope.host.name, templar, vars, kw, scope.host.host.implicit),
+  );
   return { conn, templar, vars };
 }
 
-async function attempt(scope: Scope, templar: Templar, vars: Vars, module: Module, args: Record<string, unknown>, check: boolean, diff: boolean): Promise<TaskOutcome> {
+async function attempt(
+  scope: Scope,
+  templar: Templar,
+  vars: Vars,
+  module: Module,
+  args: Record<string, unknown>,
+  check: boolean,
+  diff: boolean,
+): Promise<TaskOutcome> {
   const { run, task, host } = scope;
   const kw = task.effective;
   const target = module.controllerOnly ? undefined : await connectionFor(scope, templar, vars);
@@ -219,9 +303,16 @@ async function attempt(scope: Scope, templar: Templar, vars: Vars, module: Modul
     }
     await new Promise((res) => setTimeout(res, delay * 1000));
   }
-  const status: HostStatus = result.failed ? "failed" : result.skipped ? "skipped" : result.changed ? "changed" : "ok";
+  const status: HostStatus = result.failed
+    ? "failed"
+    : result.skipped
+      ? "skipped"
+      : result.changed
+        ? "changed"
+        : "ok";
   const outcome: TaskOutcome = { status, result, ignored: false };
-  if (target?.delegatedTo) (outcome as TaskOutcome & { delegatedTo?: string }).delegatedTo = target.delegatedTo;
+  if (target?.delegatedTo)
+    (outcome as TaskOutcome & { delegatedTo?: string }).delegatedTo = target.delegatedTo;
   return outcome;
 }
 
@@ -242,7 +333,16 @@ function applyResultConditions(task: Task, templar: Templar, result: ModuleResul
 
 function controllerOnlyConnection(host: string): Connection {
   const refuse = () => Promise.reject(new Error("this module runs on the controller and has no connection"));
-  return { host, exec: refuse, put: refuse, get: refuse, execStream: refuse, close: () => Promise.resolve(), alive: true, stats: { roundTrips: 0, bytesSent: 0 } };
+  return {
+    host,
+    exec: refuse,
+    put: refuse,
+    get: refuse,
+    execStream: refuse,
+    close: () => Promise.resolve(),
+    alive: true,
+    stats: { roundTrips: 0, bytesSent: 0 },
+  };
 }
 
 function failure(msg: string): TaskOutcome {
@@ -256,7 +356,12 @@ function errorMessage(e: unknown, task: Task): string {
 }
 
 function censored(r: ModuleResult): ModuleResult {
-  return { censored: NO_LOG_MSG, changed: !!r.changed, ...(r.failed ? { failed: true } : {}), ...(r.skipped ? { skipped: true } : {}) };
+  return {
+    censored: NO_LOG_MSG,
+    changed: !!r.changed,
+    ...(r.failed ? { failed: true } : {}),
+    ...(r.skipped ? { skipped: true } : {}),
+  };
 }
 
 function diffsOf(r: ModuleResult): FileDiff[] | undefined {
@@ -264,7 +369,12 @@ function diffsOf(r: ModuleResult): FileDiff[] | undefined {
   return Array.isArray(r.diff) ? r.diff : [r.diff];
 }
 
-export function hostResult(host: string, status: HostStatus, result: ModuleResult, extra: Partial<HostResult> = {}): HostResult {
+export function hostResult(
+  host: string,
+  status: HostStatus,
+  result: ModuleResult,
+  extra: Partial<HostResult> = {},
+): HostResult {
   return { host, status, result, ...extra };
 }
 
@@ -272,11 +382,24 @@ export function hostResult(host: string, status: HostStatus, result: ModuleResul
 function finish(scope: Scope, templar: Templar, outcome: TaskOutcome, noLog: boolean): TaskOutcome {
   const { run, task, host } = scope;
   const kw = task.effective;
-  if (task.register) host.setFacts[task.register] = { ...outcome.result, ...(outcome.status === "failed" ? { failed: true } : {}) };
-  if (outcome.status === "unreachable" && kw.ignore_unreachable !== undefined && toBool(templar.template(kw.ignore_unreachable))) {
+  if (task.register)
+    host.setFacts[task.register] = {
+      ...outcome.result,
+      ...(outcome.status === "failed" ? { failed: true } : {}),
+    };
+  if (
+    outcome.status === "unreachable" &&
+    kw.ignore_unreachable !== undefined &&
+    toBool(templar.template(kw.ignore_unreachable))
+  ) {
     outcome.ignored = true;
   }
-  if (outcome.status === "failed" && kw.ignore_errors !== undefined && toBool(templar.template(kw.ignore_errors))) outcome.ignored = true;
+  if (
+    outcome.status === "failed" &&
+    kw.ignore_errors !== undefined &&
+    toBool(templar.template(kw.ignore_errors))
+  )
+    outcome.ignored = true;
   if (outcome.status === "changed" || (outcome.status !== "failed" && outcome.result.changed)) {
     for (const n of kw.notify ?? []) {
       const name = String(templar.template(n));

@@ -1,6 +1,6 @@
 /** Small helpers for integration tests: run commands on lab hosts with the system's OpenSSH client. */
 import { inject } from "vitest";
-import { paths } from "../../src/lab/files.js";
+import { labHome, paths, readState } from "../../src/lab/files.js";
 import { run, type RunResult } from "../../src/util/exec.js";
 
 export function lab() {
@@ -15,7 +15,21 @@ export function labHost(name: string) {
 
 /** `ssh ubuntu@host CMD` with the lab's key and strict host-key checking against the lab's known_hosts. */
 export function sshRun(host: string, command: string, user = "ubuntu"): Promise<RunResult> {
-  const p = paths(lab().home);
+  return sshRunIn(lab().name, host, command, user);
+}
+
+/** The same on a host of another lab of this checkout (e.g. the twin lab of differential tests). */
+export function sshRunIn(
+  labName: string,
+  host: string,
+  command: string,
+  user = "ubuntu",
+): Promise<RunResult> {
+  const home = labHome(labName);
+  const state = readState(home);
+  const h = state?.hosts.find((x) => x.name === host);
+  if (!h) throw new Error(`no host ${host} in lab ${labName}`);
+  const p = paths(home);
   return run("ssh", [
     "-q",
     "-o",
@@ -29,8 +43,20 @@ export function sshRun(host: string, command: string, user = "ubuntu"): Promise<
     "-i",
     p.key,
     "-p",
-    String(labHost(host).port),
+    String(h.port),
     `${user}@127.0.0.1`,
     command,
   ]);
+}
+
+/** Connection variables of a lab host, as its inventory line gives them (for the transport's ConnectionPool). */
+export function labConnectionVars(host: string): Record<string, unknown> {
+  const p = paths(lab().home);
+  return {
+    ansible_host: "127.0.0.1",
+    ansible_port: labHost(host).port,
+    ansible_user: "ubuntu",
+    ansible_ssh_private_key_file: p.key,
+    ansible_ssh_common_args: `-o UserKnownHostsFile=${p.knownHosts}`,
+  };
 }

@@ -80,6 +80,22 @@ describe("unreachable hosts", () => {
     expect(e.reason).toMatch(/private key file \/no\/such\/key cannot be read \(ENOENT\)/);
   });
 
+  it("runs fewer commands at once when the server's MaxSessions is below our limit", async () => {
+    lab.sh("echo 'MaxSessions 3' >/etc/ssh/sshd_config.d/00-max.conf && kill -HUP $(cat /run/sshd.pid)");
+    await new Promise((r) => setTimeout(r, 300));
+    const conn = await connectSsh(options({ maxSessions: 8 }));
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => conn.exec(`sleep 0.1; echo ${i}`)),
+      );
+      expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`));
+    } finally {
+      await conn.close();
+      lab.sh("rm /etc/ssh/sshd_config.d/00-max.conf && kill -HUP $(cat /run/sshd.pid)");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
   it("rejects every pending operation promptly when sshd dies mid-command", async () => {
     const conn = await connectSsh(options());
     const pending = Array.from({ length: 12 }, () => conn.exec("sleep 30"));

@@ -1,14 +1,15 @@
 /**
- * A throwaway lab host with sshd for the transport tests: its own container from localhost/infra-lab:try, its own
- * client key, a known_hosts file holding its real host keys. The project's lab tool will replace this helper.
+ * A throwaway lab host with sshd for the transport tests: its own container (the lab's image and container engine,
+ * built by the lab tool if missing), its own client key, a known_hosts file holding its real host keys. Tests may
+ * break this host on purpose (kill sshd, change its config), which is why it is not one of the shared lab hosts.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-export const LAB_IMAGE = "localhost/infra-lab:try";
+import { detectEngine } from "../../../src/lab/engine.js";
+import { ensureImage } from "../../../src/lab/image.js";
 
 export interface SshdContainer {
   name: string;
@@ -25,8 +26,10 @@ export interface SshdContainer {
   stop(): void;
 }
 
-function podman(args: string[], input?: string): string {
-  return execFileSync("podman", args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+let engineName = "podman";
+
+function engine(args: string[], input?: string): string {
+  return execFileSync(engineName, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
 }
 
 async function portOpen(port: number): Promise<boolean> {
@@ -39,20 +42,18 @@ async function portOpen(port: number): Promise<boolean> {
 }
 
 export async function startSshdContainer(): Promise<SshdContainer> {
+  const lab = await detectEngine();
+  engineName = lab.name;
+  const image = await ensureImage(lab, (m) => process.stderr.write(`sshd-container: ${m}\n`));
   const dir = mkdtempSync(join(tmpdir(), "infra-transport-"));
   const keyFile = join(dir, "id_ed25519");
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "infra-transport-test", "-f", keyFile]);
   const name = `infra-transport-test-${process.pid}`;
-  podman(["rm", "-f", name]);
-  podman([
+  engine(["rm", "-f", name]);
+  engine([
     "run",
     "-d",
-    "--runtime",
-    "runc",
-    "--ulimit",
-    "nofile=20000:20000",
-    "--ulimit",
-    "nproc=16384:16384",
+    ...lab.runFlags,
     "--name",
     name,
     "-e",
@@ -61,22 +62,22 @@ export async function startSshdContainer(): Promise<SshdContainer> {
     "LAB_SERVICES=ssh",
     "-p",
     "127.0.0.1::22",
-    LAB_IMAGE,
+    image,
   ]);
-  const sh = (script: string, input?: string) => podman(["exec", "-i", name, "/bin/sh", "-c", script], input);
+  const sh = (script: string, input?: string) => engine(["exec", "-i", name, "/bin/sh", "-c", script], input);
   const stop = () => {
     try {
-      podman(["rm", "-f", "-t", "0", name]);
+      engine(["rm", "-f", name]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
   try {
-    const port = Number(/:(\d+)\s*$/.exec(podman(["port", name, "22/tcp"]).trim())?.[1]);
+    const port = Number(/:(\d+)\s*$/.exec(engine(["port", name, "22/tcp"]).trim())?.[1]);
     const deadline = Date.now() + 30_000;
     while (!(sh("test -e /run/lab-ready && echo yes || true").includes("yes") && (await portOpen(port)))) {
       if (Date.now() > deadline)
-        throw new Error(`container ${name} did not get ready: ${podman(["logs", name])}`);
+        throw new Error(`container ${name} did not get ready: ${engine(["logs", name])}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const hostKeys: Record<string, string> = {};
