@@ -144,6 +144,13 @@ export async function connectSsh(opts: SshOptions): Promise<SshConnection> {
   });
 }
 
+/** The server would not open another session channel (MaxSessions reached, or refused outright). */
+class SessionRefused extends InfraError {
+  constructor(host: string, cause: Error) {
+    super(`${host}: the server refused a new session: ${cause.message}`, { cause });
+  }
+}
+
 export class SshConnection implements Connection {
   readonly stats: ConnectionStats = { roundTrips: 0, bytesSent: 0 };
   private dead?: UnreachableError;
@@ -196,33 +203,42 @@ export class SshConnection implements Connection {
 
   /** Opens one exec channel running `command` under /bin/sh (sshd would use the login shell otherwise). */
   private async start(command: string): Promise<RawProcess> {
-    await this.slots.acquire();
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.slots.release();
-    };
     const wire = `/bin/sh -c ${shellQuote(command)}`;
-    try {
-      if (this.dead) throw this.dead;
-      this.countSent(Buffer.byteLength(wire));
-      return await new Promise<RawProcess>((resolve, reject) => {
-        const unwatch = this.watchDrop(reject);
-        this.client.exec(wire, (err, channel) => {
-          unwatch();
-          if (err) {
-            const refused = `${this.host}: the server refused a new session: ${err.message}`;
-            return reject(this.dead ?? new InfraError(refused, { cause: err }));
-          }
-          // Synchronously: exit-status and close may arrive in the same packet batch as the exec reply.
-          resolve(this.channelProcess(channel, release));
-        });
-      });
-    } catch (e) {
-      release();
-      throw e;
+    for (;;) {
+      await this.slots.acquire();
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.slots.release();
+      };
+      const busy = this.slots.inUse;
+      try {
+        if (this.dead) throw this.dead;
+        return await this.open(wire, release);
+      } catch (e) {
+        release();
+        // A server with MaxSessions below our limit refuses the extra channel: run fewer at once and retry.
+        if (e instanceof SessionRefused && busy > 1) {
+          this.slots.lower(busy - 1);
+          continue;
+        }
+        throw e;
+      }
     }
+  }
+
+  private open(wire: string, release: () => void): Promise<RawProcess> {
+    this.countSent(Buffer.byteLength(wire));
+    return new Promise<RawProcess>((resolve, reject) => {
+      const unwatch = this.watchDrop(reject);
+      this.client.exec(wire, (err, channel) => {
+        unwatch();
+        if (err) return reject(this.dead ?? new SessionRefused(this.host, err));
+        // Synchronously: exit-status and close may arrive in the same packet batch as the exec reply.
+        resolve(this.channelProcess(channel, release));
+      });
+    });
   }
 
   private channelProcess(channel: ClientChannel, release: () => void): RawProcess {

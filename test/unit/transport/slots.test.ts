@@ -22,6 +22,24 @@ describe("Slots", () => {
     expect(order).toEqual([3, 4]);
   });
 
+  it("can be lowered while held, letting waiters in only below the new limit", async () => {
+    const slots = new Slots(3);
+    for (let i = 0; i < 3; i++) await slots.acquire();
+    let entered = false;
+    const waiter = slots.acquire().then(() => (entered = true));
+    slots.lower(1);
+    expect(slots.limit).toBe(1);
+    slots.release();
+    slots.release();
+    await Promise.resolve();
+    expect(entered).toBe(false);
+    slots.release();
+    await waiter;
+    expect(slots.inUse).toBe(1);
+    slots.lower(0);
+    expect(slots.limit).toBe(1);
+  });
+
   it("refuses a limit below one", () => {
     expect(() => new Slots(0)).toThrow(RangeError);
   });
