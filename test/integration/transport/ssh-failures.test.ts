@@ -80,6 +80,21 @@ describe("unreachable hosts", () => {
     expect(e.reason).toMatch(/private key file \/no\/such\/key cannot be read \(ENOENT\)/);
   });
 
+  it("notices a link that silently stops answering (keepalive) and rejects what was pending", async () => {
+    const conn = await connectSsh(options({ keepaliveIntervalMs: 200, keepaliveCountMax: 2 }));
+    const pending = conn.exec("sleep 20");
+    await new Promise((r) => setTimeout(r, 200));
+    lab.pause();
+    const started = Date.now();
+    try {
+      const e = await unreachable(pending);
+      expect(e.reason).toMatch(/connection lost: Keepalive timeout/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      lab.unpause();
+    }
+  });
+
   it("runs fewer commands at once when the server's MaxSessions is below our limit", async () => {
     lab.sh("echo 'MaxSessions 3' >/etc/ssh/sshd_config.d/00-max.conf && kill -HUP $(cat /run/sshd.pid)");
     await new Promise((r) => setTimeout(r, 300));

@@ -23,6 +23,9 @@ export interface SshdContainer {
   dir: string;
   /** Runs a shell command inside the container as root (with `input` on stdin) and returns its stdout. */
   sh(script: string, input?: string): string;
+  /** Freezes every process of the host (a link that silently stops answering), and thaws it. */
+  pause(): void;
+  unpause(): void;
   stop(): void;
 }
 
@@ -87,7 +90,9 @@ export async function startSshdContainer(): Promise<SshdContainer> {
     }
     const knownHostsFile = join(dir, "known_hosts");
     writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostKeys["ssh-ed25519"]}\n`);
-    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, stop };
+    const pause = () => void engine(["pause", name]);
+    const unpause = () => void engine(["unpause", name]);
+    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, pause, unpause, stop };
   } catch (e) {
     stop();
     throw e;
