@@ -50,7 +50,13 @@ interface ApplyFlags {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-const splitCommas = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const splitCommas = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function registerApply(program: Command): void {
   program
@@ -63,7 +69,11 @@ export function registerApply(program: Command): void {
     .option("--skip-tags <tags>", "skip tasks tagged with these values", splitCommas)
     .option("-C, --check", "don't make any changes; predict what would change")
     .option("-D, --diff", "show the differences in changed files and templates")
-    .option("-e, --extra-vars <vars>", "extra variables: key=value, YAML/JSON, or @file (repeatable)", collect)
+    .option(
+      "-e, --extra-vars <vars>",
+      "extra variables: key=value, YAML/JSON, or @file (repeatable)",
+      collect,
+    )
     .option("-f, --forks <n>", "number of hosts worked on at once")
     .option("-u, --user <user>", "connect as this user")
     .option("--private-key <file>", "use this file to authenticate the connection")
@@ -79,7 +89,11 @@ export function registerApply(program: Command): void {
     .option("--list-tags", "list all available tags")
     .option("--start-at-task <name>", "start the playbook at the task with this name")
     .option("--force-handlers", "run handlers even if a task fails")
-    .addOption(new Option("-v, --verbose", "more output (-vvv for task paths, -vvvv for debugging)").argParser((_v, prev: number) => prev + 1).default(0))
+    .addOption(
+      new Option("-v, --verbose", "more output (-vvv for task paths, -vvvv for debugging)")
+        .argParser((_v, prev: number) => prev + 1)
+        .default(0),
+    )
     .option("--json", "one JSON event per line and a final summary, instead of Ansible's text")
     .action(async (playbooks: string[], flags: ApplyFlags) => {
       process.exitCode = await apply(playbooks, flags);
@@ -91,11 +105,16 @@ function parseExtraVars(specs: string[] = []): Record<string, unknown> {
   for (const spec of specs) {
     if (spec.startsWith("@")) {
       const file = resolve(spec.slice(1));
-      if (!existsSync(file)) throw new InfraError(`extra vars file ${spec.slice(1)} was not found`, { exitCode: ExitCode.options, hint: "Give an existing YAML or JSON file after @." });
+      if (!existsSync(file))
+        throw new InfraError(`extra vars file ${spec.slice(1)} was not found`, {
+          exitCode: ExitCode.options,
+          hint: "Give an existing YAML or JSON file after @.",
+        });
       Object.assign(out, parseYaml(readFileSync(file, "utf8"), file).documents[0] ?? {});
     } else if (/^\s*[{[]/.test(spec)) {
       const v = parseYaml(spec, "--extra-vars").documents[0];
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InfraError(`--extra-vars must be a mapping: ${spec}`, { exitCode: ExitCode.options });
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw new InfraError(`--extra-vars must be a mapping: ${spec}`, { exitCode: ExitCode.options });
       Object.assign(out, v);
     } else {
       Object.assign(out, parseKv(spec));
@@ -113,7 +132,11 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
   const isModule = (name: string) => getModule(name) !== undefined;
   const playbooks = playbookPaths.map((p) => {
     const path = resolve(cwd, p);
-    if (!existsSync(path)) throw new InfraError(`the playbook: ${p} could not be found`, { exitCode: ExitCode.options, hint: "Check the path; run from the repository's folder." });
+    if (!existsSync(path))
+      throw new InfraError(`the playbook: ${p} could not be found`, {
+        exitCode: ExitCode.options,
+        hint: "Check the path; run from the repository's folder.",
+      });
     return loadPlaybook(path, { rolesPath: config.roles_path, isModule });
   });
   const tags = { tags: flags.tags, skipTags: flags.skipTags };
@@ -132,7 +155,14 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
             return hs.map((h) => h.name);
           }
         : undefined;
-      process.stdout.write(formatListing(plays, { playbookPath: pb.file, listTasks: !!flags.listTasks, listTags: !!flags.listTags, hosts }));
+      process.stdout.write(
+        formatListing(plays, {
+          playbookPath: pb.file,
+          listTasks: !!flags.listTasks,
+          listTags: !!flags.listTags,
+          hosts,
+        }),
+      );
     }
     return ExitCode.ok;
   }
@@ -165,7 +195,10 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
     connectTimeoutSec: config.timeout,
     anyErrorsFatal: config.any_errors_fatal,
   };
-  if (!Number.isInteger(options.forks) || options.forks < 1) throw new InfraError(`--forks must be a positive whole number, got ${flags.forks}`, { exitCode: ExitCode.options });
+  if (!Number.isInteger(options.forks) || options.forks < 1)
+    throw new InfraError(`--forks must be a positive whole number, got ${flags.forks}`, {
+      exitCode: ExitCode.options,
+    });
   const pool = new ConnectionPool({
     hostKeyChecking: options.hostKeyChecking,
     timeout: options.connectTimeoutSec,
@@ -174,7 +207,7 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
     sshArgs: config.ssh_connection.ssh_args,
   });
   const reporter = createReporter({
-    format: flags.json ? "json" : "default",
+    format: flags.json ? "json" : "progress",
     verbosity: flags.verbose,
     diff: options.diff,
     out: process.stdout,
