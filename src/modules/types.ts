@@ -6,7 +6,7 @@
  */
 import type { Templar } from "../template/templar.js";
 import type { Become, Connection } from "../transport/types.js";
-import type { ArgSpec } from "./args.js";
+import type { ArgRules, ArgSpec } from "./args.js";
 
 /** One before/after pair, shown as a unified diff with --diff (Ansible's `diff` return value). */
 export interface FileDiff {
@@ -20,7 +20,8 @@ export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
   skipped?: boolean;
-  msg?: string;
+  /** Usually text; debug and assert may return a list or dict, as in Ansible. */
+  msg?: unknown;
   diff?: FileDiff | FileDiff[];
   /** Facts to merge into the host's variables (set_fact, gathering modules). */
   ansible_facts?: Record<string, unknown>;
@@ -47,6 +48,8 @@ export interface ModuleContext {
   findFile(kind: "files" | "templates", name: string): string;
   /** Environment variables for commands (the `environment:` keyword, templated). */
   environment: Record<string, string>;
+  /** -v count (debug's `verbosity:` compares with it); 0 when not given. */
+  verbosity?: number;
   warn(message: string): void;
 }
 
@@ -56,6 +59,13 @@ export interface Module<A = Record<string, unknown>> {
   aliases: string[];
   /** Arguments, with types, choices, defaults and aliases as Ansible's argument_spec. */
   args: ArgSpec;
+  /** Cross-argument rules (mutually exclusive, required together…) checked with the spec. */
+  rules?: ArgRules;
+  /**
+   * How arguments are checked: "spec" (default) as a module's argument_spec; "action" as an action plugin's
+   * _VALID_ARGS ("Invalid options for debug: x", then the spec); "any" takes every name (set_fact).
+   */
+  argCheck?: "spec" | "action" | "any";
   /** Whether the module honours check mode; if not, the engine skips it in check mode as Ansible does. */
   checkMode: boolean;
   /** Which argument takes the free-form text (`command: ls -l` → `_raw_params`), if any. */

@@ -1,0 +1,46 @@
+/**
+ * Every module infra knows, by short name and by each FQCN Ansible accepts for it (`ansible.builtin.file`,
+ * `ansible.legacy.file`).
+ */
+import { assert } from "./assert.js";
+import { command } from "./command.js";
+import { copy } from "./copy.js";
+import { debug } from "./debug.js";
+import { fail } from "./fail.js";
+import { file } from "./file.js";
+import { pause } from "./pause.js";
+import { raw } from "./raw.js";
+import { setFact } from "./set_fact.js";
+import { shell } from "./shell.js";
+import { stat } from "./stat.js";
+import { template } from "./template.js";
+import type { Module } from "./types.js";
+
+// Each module has its own argument type; the registry hands them out untyped (arguments are validated at run).
+const ALL = [
+  assert,
+  command,
+  copy,
+  debug,
+  fail,
+  file,
+  pause,
+  raw,
+  setFact,
+  shell,
+  stat,
+  template,
+] as unknown as Module[];
+
+const byName = new Map<string, Module>();
+for (const m of ALL) for (const n of [m.name, ...m.aliases]) byName.set(n, m);
+
+/** The module for a task's action name (short or FQCN), or undefined. */
+export function getModule(name: string): Module | undefined {
+  return byName.get(name);
+}
+
+/** Short names of all modules, sorted. */
+export function moduleNames(): string[] {
+  return ALL.map((m) => m.name).sort();
+}

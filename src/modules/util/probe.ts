@@ -1,0 +1,162 @@
+/**
+ * Reading host state in one command (pyinfra's facts): a module asks for every stat, checksum and lookup it needs,
+ * the pieces are joined into one POSIX sh script, and each piece prints exactly one line, so the answers come back
+ * in the order they were asked. GNU stat and readlink are assumed (Debian/Ubuntu hosts).
+ */
+import type { ModuleContext } from "../types.js";
+import { ModuleFailure } from "./failure.js";
+import { pathWord, quote } from "./shell.js";
+
+export type FsKind = "file" | "directory" | "link" | "fifo" | "socket" | "char" | "block";
+
+export interface FsStat {
+  exists: true;
+  kind: FsKind;
+  /** Permission bits (S_IMODE). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Owner and group names; the number as text when the id has no name (as Ansible's add_path_info). */
+  owner: string;
+  group: string;
+  size: number;
+  nlink: number;
+  ino: number;
+  dev: number;
+  mtime: number;
+  atime: number;
+  ctime: number;
+  /** A symlink's target (readlink); for a followed probe, the resolved path (realpath). */
+  target?: string;
+}
+
+export type FsProbe = FsStat | { exists: false };
+
+const STAT_FORMAT = "%f %u %g %s %h %i %d %.9Y %.9X %.9Z %U %G";
+
+/**
+ * Shell functions every probe script starts with. `_s` lstat's a path, `_f` follows links (and prints the real
+ * path); link targets travel as hex so any byte survives the line format. `_h` prints a file's SHA-1 (or nothing).
+ */
+export const PROBE_FUNCTIONS = [
+  `_hex() { od -An -tx1 | tr -d ' \\n'; }`,
+  `_s() { if [ -L "$1" ] || [ -e "$1" ]; then printf 'E '; stat -c '${STAT_FORMAT}' -- "$1" | tr -d '\\n'; if [ -L "$1" ]; then printf ' '; readlink -n -- "$1" | _hex; fi; echo; else echo A; fi; }`,
+  `_f() { if [ -e "$1" ]; then printf 'E '; stat -L -c '${STAT_FORMAT}' -- "$1" | tr -d '\\n'; printf ' '; readlink -n -f -- "$1" | _hex; echo; else echo A; fi; }`,
+  `_h() { if [ -f "$1" ] && s=$(sha1sum < "$1" 2>/dev/null); then echo "\${s%% *}"; else echo; fi; }`,
+  `_uid() { case "$1" in *[!0-9]*|'') id -u -- "$1" 2>/dev/null || echo; ;; *) echo "$1";; esac; }`,
+  `_gid() { case "$1" in *[!0-9]*|'') getent group -- "$1" | cut -d: -f3 | grep . || echo; ;; *) echo "$1";; esac; }`,
+].join("\n");
+
+/** Collects one-line questions about the host; `run` asks them all in one exec. */
+export class Probe {
+  private readonly lines: string[] = [];
+
+  private add(line: string): number {
+    this.lines.push(line);
+    return this.lines.length - 1;
+  }
+  /** lstat (or stat, following links) of a path. */
+  stat(path: string, follow = false): number {
+    return this.add(`${follow ? "_f" : "_s"} ${pathWord(path)}`);
+  }
+  sha1(path: string): number {
+    return this.add(`_h ${pathWord(path)}`);
+  }
+  umask(): number {
+    return this.add("umask");
+  }
+  /** The uid for a user name (or a number as given); empty when there is no such user. */
+  uid(owner: string): number {
+    return this.add(`_uid ${quote(owner)}`);
+  }
+  gid(group: string): number {
+    return this.add(`_gid ${quote(group)}`);
+  }
+  /** "1" when the directory has any entry, else "0". */
+  dirHasEntries(path: string): number {
+    return this.add(
+      `if [ -n "$(ls -A -- ${pathWord(path)} 2>/dev/null | head -c1)" ]; then echo 1; else echo 0; fi`,
+    );
+  }
+  /** A raw one-line command (must print exactly one line). */
+  line(command: string): number {
+    return this.add(command);
+  }
+
+  script(): string {
+    return `${PROBE_FUNCTIONS}\n${this.lines.join("\n")}\n`;
+  }
+
+  async run(ctx: ModuleContext): Promise<ProbeAnswers> {
+    const r = await ctx.conn.exec(this.script(), { become: ctx.become });
+    const out = r.stdout.split("\n");
+    if (r.rc !== 0 || out.length < this.lines.length)
+      throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);
+    return new ProbeAnswers(out.slice(0, this.lines.length));
+  }
+}
+
+export class ProbeAnswers {
+  constructor(private readonly out: string[]) {}
+  text(i: number): string {
+    return this.out[i] ?? "";
+  }
+  stat(i: number): FsProbe {
+    return parseStatLine(this.text(i));
+  }
+  /** A number, or undefined for an empty answer (no such user/group). */
+  id(i: number): number | undefined {
+    const t = this.text(i).trim();
+    return /^\d+$/.test(t) ? Number(t) : undefined;
+  }
+  umask(i: number): number {
+    return parseInt(this.text(i).trim() || "022", 8);
+  }
+}
+
+const KINDS: Record<number, FsKind> = {
+  0o100000: "file",
+  0o040000: "directory",
+  0o120000: "link",
+  0o010000: "fifo",
+  0o140000: "socket",
+  0o020000: "char",
+  0o060000: "block",
+};
+
+/** Parses one line printed by `_s`/`_f` (or by the same format after a change). */
+export function parseStatLine(line: string): FsProbe {
+  const parts = line.trim().split(" ");
+  if (parts[0] !== "E" || parts.length < 13) return { exists: false };
+  const raw = parseInt(parts[1]!, 16);
+  const num = (i: number) => Number(parts[i]);
+  const uid = num(2);
+  const gid = num(3);
+  const name = (s: string, id: number) => (s === "UNKNOWN" ? String(id) : s);
+  const hex = parts[13];
+  return {
+    exists: true,
+    kind: KINDS[raw & 0o170000] ?? "file",
+    mode: raw & 0o7777,
+    uid,
+    gid,
+    size: num(4),
+    nlink: num(5),
+    ino: num(6),
+    dev: num(7),
+    mtime: num(8),
+    atime: num(9),
+    ctime: num(10),
+    owner: name(parts[11]!, uid),
+    group: name(parts[12]!, gid),
+    ...(hex !== undefined ? { target: Buffer.from(hex, "hex").toString("utf8") } : {}),
+  };
+}
+
+/** Ansible's get_state: link, directory, hard (a file with more than one name), file, or absent. */
+export function fileState(p: FsProbe): "absent" | "link" | "directory" | "hard" | "file" {
+  if (!p.exists) return "absent";
+  if (p.kind === "link") return "link";
+  if (p.kind === "directory") return "directory";
+  return p.nlink > 1 ? "hard" : "file";
+}
