@@ -116,7 +116,10 @@ export class AnsibleDefaultReporter implements Reporter {
   }
 
   private isVerbose(result: Json): boolean {
-    return (this.display.verbosity > 0 || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true;
+    return (
+      (this.display.verbosity > 0 || result._ansible_verbose_always === true) &&
+      result._ansible_verbose_override !== true
+    );
   }
 
   private dump(result: Json): string {
@@ -236,7 +239,8 @@ export class AnsibleDefaultReporter implements Reporter {
 
   private recap(hosts: Record<string, RecapCounts>): void {
     this.display.banner("PLAY RECAP");
-    for (const host of sortedHosts(hosts)) this.display.display(recapLine(host, hosts[host]!, this.display.color));
+    for (const host of sortedHosts(hosts))
+      this.display.display(recapLine(host, hosts[host]!, this.display.color));
     this.display.display("");
   }
 }

@@ -2,7 +2,8 @@
  * What a `no_log: true` result becomes before anyone prints it (Ansible's TaskResult.clean_copy): only Ansible's
  * "censored" notice and the keys that say what happened (changed, attempts, retries) are kept.
  */
-export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+export const NO_LOG_MESSAGE =
+  "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 const PRESERVED = ["attempts", "changed", "retries"] as const;
 

@@ -31,7 +31,10 @@ function encode(value: unknown, opts: PythonJsonOptions, depth: number, seen: Se
       const items = [...value].map((item) => encode(item, opts, depth + 1, seen));
       return wrap("[", "]", items, opts, depth);
     }
-    const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
+    const entries =
+      value instanceof Map
+        ? [...value.entries()].map(([k, v]) => [String(k), v] as const)
+        : Object.entries(value);
     const kept = entries.filter(([, v]) => v !== undefined && typeof v !== "function");
     if (opts.sortKeys) kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const items = kept.map(([k, v]) => `${JSON.stringify(k)}: ${encode(v, opts, depth + 1, seen)}`);

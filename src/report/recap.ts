@@ -17,12 +17,17 @@ const COUNTERS: readonly [keyof RecapCounts, string, ColorName][] = [
 ];
 
 /** Python's `"%-Ns" % text`: pads by code points, counting colour codes too, as Ansible does. */
-const padEnd = (text: string, width: number): string => text + " ".repeat(Math.max(0, width - [...text].length));
+const padEnd = (text: string, width: number): string =>
+  text + " ".repeat(Math.max(0, width - [...text].length));
 
 function hostColumn(host: string, counts: RecapCounts, color: boolean): string {
   if (!color) return padEnd(host, 26);
   const hostColor =
-    counts.failed !== 0 || counts.unreachable !== 0 ? COLOR.error : counts.changed !== 0 ? COLOR.changed : COLOR.ok;
+    counts.failed !== 0 || counts.unreachable !== 0
+      ? COLOR.error
+      : counts.changed !== 0
+        ? COLOR.changed
+        : COLOR.ok;
   return padEnd(stringc(host, hostColor, true), 37);
 }
 

@@ -8,7 +8,11 @@ import { pythonJson } from "./python-json.js";
 
 const DEBUG_ACTIONS = new Set(["debug", "ansible.builtin.debug", "ansible.legacy.debug"]);
 const INCLUDE_ACTIONS = new Set(
-  ["include", "include_tasks", "include_role"].flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]),
+  ["include", "include_tasks", "include_role"].flatMap((a) => [
+    a,
+    `ansible.builtin.${a}`,
+    `ansible.legacy.${a}`,
+  ]),
 );
 const DEBUG_ALLOWED_KEYS = new Set(["msg", "exception", "warnings", "deprecations"]);
 /** Internal keys the callback still reads (TaskResult's CLEAN_EXCEPTIONS). */

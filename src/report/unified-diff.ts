@@ -18,7 +18,13 @@ export interface DiffOptions {
   color?: boolean;
 }
 
-type Opcode = { tag: "equal" | "replace" | "delete" | "insert"; i1: number; i2: number; j1: number; j2: number };
+type Opcode = {
+  tag: "equal" | "replace" | "delete" | "insert";
+  i1: number;
+  i2: number;
+  j1: number;
+  j2: number;
+};
 
 export function formatDiff(diffs: unknown, options: DiffOptions = {}): string {
   const list = Array.isArray(diffs) ? diffs : [diffs];
@@ -34,14 +40,22 @@ function formatOne(diff: Record<string, unknown>, options: DiffOptions): string[
   const ret: string[] = [];
   if ("dst_binary" in diff) ret.push("diff skipped: destination file appears to be binary\n");
   if ("src_binary" in diff) ret.push("diff skipped: source file appears to be binary\n");
-  if ("dst_larger" in diff) ret.push(`diff skipped: destination file size is greater than ${String(diff.dst_larger)}\n`);
-  if ("src_larger" in diff) ret.push(`diff skipped: source file size is greater than ${String(diff.src_larger)}\n`);
+  if ("dst_larger" in diff)
+    ret.push(`diff skipped: destination file size is greater than ${String(diff.dst_larger)}\n`);
+  if ("src_larger" in diff)
+    ret.push(`diff skipped: source file size is greater than ${String(diff.src_larger)}\n`);
   if ("before" in diff && "after" in diff) {
     const before = asText(diff.before);
     const after = asText(diff.after);
     const fromFile = "before_header" in diff ? `before: ${String(diff.before_header)}` : "before";
     const toFile = "after_header" in diff ? `after: ${String(diff.after_header)}` : "after";
-    const lines = unifiedDiff(splitLinesKeepEnds(before), splitLinesKeepEnds(after), fromFile, toFile, options.context ?? 3);
+    const lines = unifiedDiff(
+      splitLinesKeepEnds(before),
+      splitLinesKeepEnds(after),
+      fromFile,
+      toFile,
+      options.context ?? 3,
+    );
     const color = options.color ?? false;
     for (const line of lines) {
       if (line.startsWith("+")) ret.push(stringc(line, COLOR.diffAdd, color));
@@ -59,13 +73,15 @@ function formatOne(diff: Record<string, unknown>, options: DiffOptions): string[
 function asText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
-  if (typeof value === "object" && !Array.isArray(value)) return pythonJson(value, { indent: 4, sortKeys: true }) + "\n";
+  if (typeof value === "object" && !Array.isArray(value))
+    return pythonJson(value, { indent: 4, sortKeys: true }) + "\n";
   return String(value);
 }
 
 /** Python's `str.splitlines(True)` plus Ansible's marker on a last line without a newline. */
 function splitLinesKeepEnds(text: string): string[] {
-  const lines = text.match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g) ?? [];
+  const lines =
+    text.match(/[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|$)/g) ?? [];
   // The pattern matches an empty string at the very end; drop it.
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   if (lines.length > 0 && !lines[lines.length - 1]!.endsWith("\n")) {
@@ -87,8 +103,10 @@ function unifiedDiff(a: string[], b: string[], fromFile: string, toFile: string,
         for (const line of a.slice(op.i1, op.i2)) out.push(" " + line);
         continue;
       }
-      if (op.tag === "replace" || op.tag === "delete") for (const line of a.slice(op.i1, op.i2)) out.push("-" + line);
-      if (op.tag === "replace" || op.tag === "insert") for (const line of b.slice(op.j1, op.j2)) out.push("+" + line);
+      if (op.tag === "replace" || op.tag === "delete")
+        for (const line of a.slice(op.i1, op.i2)) out.push("-" + line);
+      if (op.tag === "replace" || op.tag === "insert")
+        for (const line of b.slice(op.j1, op.j2)) out.push("+" + line);
     }
   }
   return out;
@@ -141,7 +159,10 @@ function opcodes(a: string[], b: string[]): Opcode[] {
 
 /** difflib's `get_grouped_opcodes`: hunks of changes with up to n lines of context, split on longer equal runs. */
 function groupedOpcodes(input: Opcode[], n: number): Opcode[][] {
-  const codes = input.length > 0 ? input.map((op) => ({ ...op })) : [{ tag: "equal" as const, i1: 0, i2: 1, j1: 0, j2: 1 }];
+  const codes =
+    input.length > 0
+      ? input.map((op) => ({ ...op }))
+      : [{ tag: "equal" as const, i1: 0, i2: 1, j1: 0, j2: 1 }];
   const head = codes[0]!;
   if (head.tag === "equal") {
     head.i1 = Math.max(head.i1, head.i2 - n);
