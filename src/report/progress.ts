@@ -156,8 +156,9 @@ export class ProgressReporter implements Reporter {
   private result(hr: HostResult): void {
     const host = this.hosts.get(hr.host);
     if (!host || (hr.itemLabel !== undefined && !hr.loopSummary)) return;
-    // An ignored failure counts as ok, as in Ansible's recap.
-    host.counts[hr.ignored ? "ok" : hr.status]++;
+    // Counted as Ansible's recap does: a change is also ok, an ignored failure is ok.
+    if (hr.status === "changed" || hr.ignored) host.counts.ok++;
+    if (!hr.ignored) host.counts[hr.status]++;
     if (hr.status === "failed" || hr.status === "unreachable") {
       const msg = typeof hr.result.msg === "string" ? hr.result.msg : hr.status;
       host.failure = hr.ignored ? undefined : `${host.current}: ${msg}`;

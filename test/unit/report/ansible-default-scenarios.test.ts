@@ -145,4 +145,22 @@ describe("default reporter against recorded ansible-playbook runs", () => {
     s.recap({ h1: { failed: 1 } });
     expect(render(s).out).toBe(fixture("fatal.stdout.txt"));
   });
+
+  it("-vvv: task paths, indented dumps", () => {
+    const s = new Script().start("/tmp/ansfix/vvv.yml");
+    s.event({ type: "verbose", level: 2, message: "1 plays in vvv.yml" }).play("Very verbose", ["h1"]);
+    s.task("Set a fact", "set_fact", "/tmp/ansfix/vvv.yml:5").ok("h1", {
+      changed: false,
+      ansible_facts: { x: 1 },
+    });
+    s.task("Fail but ignore", "fail", "/tmp/ansfix/vvv.yml:8").failed(
+      "h1",
+      { changed: false, msg: "broke" },
+      { ignored: true },
+    );
+    s.task("Skip", "debug", "/tmp/ansfix/vvv.yml:12").skipped("h1");
+    s.recap({ h1: { ok: 2, skipped: 1, ignored: 1 } });
+    const expected = fixture("vvv.stdout.txt").replace(/^[^]*?(?=\nPLAYBOOK: )/, "");
+    expect(render(s, { verbosity: 3 }).out).toBe(expected);
+  });
 });

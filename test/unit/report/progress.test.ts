@@ -48,7 +48,7 @@ describe("progress reporter", () => {
     expectInOrder(text, [
       "[WARNING]: early warning",
       "PLAY [First] ***",
-      "✖ h1  ok=0 changed=1 failed=1 skipped=0",
+      "✖ h1  ok=1 changed=1 failed=1 skipped=0",
       "TASK [Check]: it broke",
       "✔ h2  ok=2 changed=0 failed=0 skipped=0",
       "TASK [Install] ***",
