@@ -101,14 +101,26 @@ export type HostKeyVerdict =
   | { status: "changed"; old: KnownHostEntry }
   | { status: "unknown"; otherTypes: KnownHostEntry[] };
 
-/** The verdict ssh(1) with StrictHostKeyChecking=yes reaches for `presented` from host:port. */
+/**
+ * The verdict ssh(1) with StrictHostKeyChecking=yes reaches for `presented` from host:port. Like ssh, a host on
+ * another port than 22 that has no `[host]:port` entry of this key type is also trusted when a bare `host` entry
+ * holds exactly this key ("found matching key w/out port"); a different key there does not make it "changed".
+ */
 export function checkHostKey(
   entries: KnownHostEntry[],
   host: string,
   port: number,
   presented: Buffer,
 ): HostKeyVerdict {
-  const name = lookupName(host, port);
+  const verdict = checkName(entries, lookupName(host, port), presented);
+  if (verdict.status === "unknown" && port !== 22) {
+    const bare = checkName(entries, lookupName(host, 22), presented);
+    if (bare.status === "trusted") return bare;
+  }
+  return verdict;
+}
+
+function checkName(entries: KnownHostEntry[], name: string, presented: Buffer): HostKeyVerdict {
   const forHost = entries.filter((e) => e.marker !== "cert-authority" && hostFieldMatches(e.hosts, name));
   const revoked = forHost.find((e) => e.marker === "revoked" && e.key.equals(presented));
   if (revoked) return { status: "revoked", entry: revoked };

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type AuthenticationType } from "ssh2";
+// ssh2 is CommonJS: Node's ESM loader only gives its default export.
+import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type AuthenticationType } from "ssh2";
+const { utils } = ssh2;
 import { UnreachableError } from "./errors.js";
 
 export interface AuthOptions {

@@ -4,7 +4,10 @@
  * A dropped connection rejects every pending operation at once with UnreachableError.
  */
 import type { Duplex } from "node:stream";
-import { Client, type ClientChannel } from "ssh2";
+// ssh2 is CommonJS: Node's ESM loader only gives its default export.
+import ssh2, { type Client as ClientType, type ClientChannel } from "ssh2";
+const { Client } = ssh2;
+type Client = ClientType;
 import { InfraError } from "../util/errors.js";
 import { becomeCommand, type BecomeSession } from "./become.js";
 import { UnreachableError } from "./errors.js";

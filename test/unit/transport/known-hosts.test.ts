@@ -116,6 +116,13 @@ describe("checkHostKey", () => {
     expect(v.status === "unknown" && v.otherTypes.map((e) => e.line)).toEqual([4]);
   });
 
+  it("falls back to the bare host name for other ports only on an exact match, as ssh does", () => {
+    expect(checkHostKey(entries(), "rsaonly", 2200, keys.rsa.blob).status).toBe("trusted");
+    expect(checkHostKey(entries(), "rsaonly", 2200, keys.ed1.blob).status).toBe("unknown");
+    // web1 has its own [web1]:2222 entry of this type: a match on bare web1 does not override it.
+    expect(checkHostKey(entries(), "web1", 2222, keys.ed1.blob).status).toBe("changed");
+  });
+
   it("refuses a revoked key even where it is also listed", () => {
     expect(checkHostKey(entries(), "web3", 22, keys.ec.blob)).toMatchObject({
       status: "revoked",
