@@ -4,13 +4,13 @@
  */
 import { posix } from "node:path";
 import { InfraError } from "../util/errors.js";
-import { exportLines, shellQuote } from "./shell-words.js";
+import { exportLines, shellPath, shellQuote } from "./shell-words.js";
 import type { ExecOptions, PutOptions } from "./types.js";
 
 /** The script for exec: environment, working directory, then the command (in opts.shell when one is given). */
 export function execScript(command: string, opts: Pick<ExecOptions, "env" | "cwd" | "shell"> = {}): string {
   let script = exportLines(opts.env);
-  if (opts.cwd !== undefined) script += `cd -- ${shellQuote(opts.cwd)} || exit 1\n`;
+  if (opts.cwd !== undefined) script += `cd -- ${shellPath(opts.cwd)} || exit 1\n`;
   script += opts.shell ? `exec ${shellQuote(opts.shell)} -c ${shellQuote(command)}` : command;
   return script;
 }
@@ -35,15 +35,16 @@ function checkMode(mode: string): void {
 export function putScript(path: string, opts: Pick<PutOptions, "mode" | "owner" | "group"> = {}): string {
   if (path === "" || path.endsWith("/"))
     throw new InfraError(`put: ${JSON.stringify(path)} is not a file path`);
-  const dest = shellQuote(path);
-  const template = shellQuote(posix.join(posix.dirname(path), `.${posix.basename(path)}.infra-XXXXXXXX`));
+  const template = posix.join(posix.dirname(path), `.${posix.basename(path)}.infra-XXXXXXXX`);
+  // Assignments expand a leading ~ (to the home of the user running the script); "$dest" is safe everywhere after.
   const lines = [
-    `tmp=$(mktemp -- ${template}) || exit 1`,
+    `dest=${shellPath(path)}`,
+    `tmp=$(mktemp -- ${shellPath(template)}) || exit 1`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `cat >"$tmp" || exit 1`,
-    `if [ -e ${dest} ]; then`,
-    `  chmod --reference=${dest} -- "$tmp" || exit 1`,
-    `  chown --reference=${dest} -- "$tmp" 2>/dev/null || :`,
+    `if [ -e "$dest" ]; then`,
+    `  chmod --reference="$dest" -- "$tmp" || exit 1`,
+    `  chown --reference="$dest" -- "$tmp" 2>/dev/null || :`,
     `else`,
     `  chmod -- "$(printf %o $((0666 & ~0$(umask))))" "$tmp" || exit 1`,
     `fi`,
@@ -57,10 +58,10 @@ export function putScript(path: string, opts: Pick<PutOptions, "mode" | "owner" 
     lines.push(`chown -- ${shellQuote(spec)} "$tmp" || exit 1`);
   }
   // -T: never move *into* a directory that happens to sit at the destination path.
-  lines.push(`mv -fT -- "$tmp" ${dest} || exit 1`, `trap - EXIT`);
+  lines.push(`mv -fT -- "$tmp" "$dest" || exit 1`, `trap - EXIT`);
   return lines.join("\n");
 }
 
 export function getScript(path: string): string {
-  return `exec cat -- ${shellQuote(path)}`;
+  return `exec cat -- ${shellPath(path)}`;
 }

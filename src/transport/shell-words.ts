@@ -9,6 +9,17 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * A path as one shell word, leaving a leading `~` or `~user` unquoted so the host's shell expands it to that home
+ * directory (as Ansible expands ~ in paths on the remote side).
+ */
+export function shellPath(p: string): string {
+  const m = /^~([A-Za-z0-9_][A-Za-z0-9_.-]*)?(\/.*)?$/.exec(p);
+  if (!m) return shellQuote(p);
+  const rest = m[2] ?? "";
+  return `~${m[1] ?? ""}${rest === "" ? "" : `/${rest.length > 1 ? shellQuote(rest.slice(1)) : ""}`}`;
+}
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `export NAME='value'` lines: servers usually refuse SSH setenv requests, so environment travels in the command. */

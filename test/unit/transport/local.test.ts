@@ -93,6 +93,14 @@ describe("local put and get", () => {
     expect(readFileSync(file, "utf8")).toBe("new");
   });
 
+  it("expands ~ in paths and cwd on the host, as Ansible does", async () => {
+    const home = new LocalConnection({ env: { ...process.env, HOME: dir } });
+    await home.put("~/t.txt", "tilde");
+    expect(readFileSync(join(dir, "t.txt"), "utf8")).toBe("tilde");
+    expect((await home.get("~/t.txt")).toString()).toBe("tilde");
+    expect((await home.exec("pwd", { cwd: "~" })).stdout).toBe(`${dir}\n`);
+  });
+
   it("rejects a nonsense mode before running anything", async () => {
     await expect(conn.put(join(dir, "m"), "x", { mode: "0644; rm -rf /" })).rejects.toThrow(
       /invalid file mode/,
