@@ -78,8 +78,12 @@ export function hostKeyPolicy(opts: {
       const name = lookupName(host, port);
       const type = blobKeyType(key) ?? "unknown";
       if (verdict.status === "unknown" && opts.checking === "accept-new" && files.length > 0) {
-        mkdirSync(dirname(files[0]), { recursive: true, mode: 0o700 });
-        appendFileSync(files[0], `${name} ${type} ${key.toString("base64")}\n`, { mode: 0o600 });
+        try {
+          mkdirSync(dirname(files[0]), { recursive: true, mode: 0o700 });
+          appendFileSync(files[0], `${name} ${type} ${key.toString("base64")}\n`, { mode: 0o600 });
+        } catch {
+          // ssh(1) too connects anyway when it cannot record the key ("Failed to add the host").
+        }
         return true;
       }
       const short = SHORT_TYPE[type] ?? type;
