@@ -166,7 +166,7 @@ export function validateArgs(
   if (missing.length) throw new ModuleArgsError(`missing required arguments: ${missing.sort().join(", ")}`);
 
   const validate = schemaFor(spec);
-  if (!validate(args)) throw new ModuleArgsError(ajvMessage(validate.errors ?? [], spec));
+  if (!validate(args)) throw new ModuleArgsError(ajvMessage(validate.errors ?? [], spec, args));
 
   checkRules(args, rules);
   for (const [name, opt] of Object.entries(spec)) {
@@ -175,16 +175,18 @@ export function validateArgs(
   return args;
 }
 
-function ajvMessage(errors: ErrorObject[], spec: ArgSpec): string {
+function ajvMessage(errors: ErrorObject[], spec: ArgSpec, args: Record<string, unknown>): string {
   const e = errors.find((x) => x.keyword === "enum") ?? errors[0]!;
   const name = e.instancePath.replace(/^\//, "").split("/")[0] ?? "";
+  // ajv reports the offending value only in verbose mode; the argument itself is at hand.
+  const data = e.data !== undefined ? e.data : args[name];
   if (e.keyword === "enum") {
     const choices = (spec[name]?.choices ?? []).map(String).join(", ");
-    return `value of ${name} must be one of: ${choices}, got: ${String(e.data)}`;
+    return `value of ${name} must be one of: ${choices}, got: ${String(data)}`;
   }
   if (e.keyword === "type") {
     const want = spec[name]?.type ?? "str";
-    return `argument '${name}' is of type ${pyTypeName(e.data)} and we were unable to convert to ${want}`;
+    return `argument '${name}' is of type ${pyTypeName(data)} and we were unable to convert to ${want}`;
   }
   return `argument '${name}' ${e.message ?? "is invalid"}`;
 }

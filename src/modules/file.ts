@@ -150,9 +150,10 @@ function fresh(kind: "file" | "directory" | "link", f: Facts): FsStat {
     nlink: 1,
     ino: 0,
     dev: 0,
-    mtime: 0,
-    atime: 0,
-    ctime: 0,
+    // Made by this run: its times are now (Ansible stats the new file before touching it).
+    mtime: Date.now() / 1000,
+    atime: Date.now() / 1000,
+    ctime: Date.now() / 1000,
   };
 }
 
@@ -195,7 +196,8 @@ class FilePlanner {
     let m: number, a: number;
     let cmd: string;
     if (mtime === NOW && atime === NOW) {
-      m = a = now;
+      // time.time() is read after the stat in Ansible, so the two always differ and both show in the diff.
+      m = a = Math.max(now, prevM + 1e-6, prevA + 1e-6);
       cmd = `touch -c -- ${pathWord(path)}`;
     } else {
       m = mtime === null ? prevM : mtime === NOW ? now : mtime;
@@ -223,7 +225,7 @@ function plan(p: FilePlanner, state: State, path: string, mtime: TimeWish, atime
       const diff = initialDiff(path, "absent", prev);
       if (prev === "directory") {
         diff.before.path_content = walkList(path, p.facts.tree);
-        p.steps.push({ cmd: `rm -rf -- ${pathWord(path)}`, fail: "rmtree failed: " });
+        p.steps.push({ cmd: `rm -rf -- ${pathWord(path)}`, fail: "rmtree failed: ", bare: true });
       } else p.steps.push({ cmd: `rm -f -- ${pathWord(path)}`, fail: "unlinking failed: " });
       return { result: { path, changed: true, state: "absent" }, diff, changed: true, steps: p.steps };
     }
@@ -511,7 +513,18 @@ export const file: Module<FileArgs> = {
     const atime = parseTime(defaultTime(args.access_time, state), args.access_time_format, f.tz);
 
     const planner = new FilePlanner({ ...args, path }, f, ctx.check, (m) => ctx.warn(m));
-    const pl = plan(planner, state, path, mtime, atime);
+    let pl: Plan;
+    try {
+      pl = plan(planner, state, path, mtime, atime);
+    } catch (e) {
+      // fail_json also adds the path's info (add_path_info) to the failure.
+      if (e instanceof ModuleFailure) {
+        const p = (e.fields.path ?? e.fields.dest) as string | undefined;
+        const s = p !== undefined ? f.stats.get(p) : undefined;
+        if (s) throw new ModuleFailure(e.message, { ...e.fields, ...pathInfo(s.l, s.f) });
+      }
+      throw e;
+    }
     let info: Record<string, unknown> = {};
     const infoPath = pl.infoPath ?? (pl.result.path as string | undefined) ?? (pl.result.dest as string);
     if (pl.changed && pl.steps.length && !ctx.check) {
@@ -520,7 +533,7 @@ export const file: Module<FileArgs> = {
       const script = `${probe.script()}${applyScript(pl.steps, finals)}`;
       const r = await ctx.conn.exec(script, { become: ctx.become });
       const failure = stepFailure(pl.steps, r.rc, r.stdout, r.stderr);
-      if (failure) throw new ModuleFailure(failure, { path });
+      if (failure) throw new ModuleFailure(failure.msg, failure.step?.bare ? {} : { path });
       const lines = r.stdout.split("\n");
       info = pathInfo(parseStatLine(lines[0] ?? ""), parseStatLine(lines[1] ?? ""));
     } else {
@@ -528,8 +541,8 @@ export const file: Module<FileArgs> = {
         pl.infoNow ?? { l: { exists: false } as FsProbe, f: { exists: false } as FsProbe };
       info = pathInfo(s.l, s.f);
     }
-    const out: ModuleResult = { ...info, ...pl.result, changed: pl.changed };
-    if (state === "absent") out.state = "absent";
+    // add_path_info runs last in Ansible: a path still there (check mode) reports its real state.
+    const out: ModuleResult = { ...pl.result, ...info, changed: pl.changed };
     if (pl.diff) out.diff = dictDiff(pl.diff);
     return out;
   },

@@ -58,6 +58,8 @@ export interface Step {
   cmd: string;
   /** Message prefix; the command's error output follows it. */
   fail: string;
+  /** Ansible's failure for this step carries no `path` field (rmtree). */
+  bare?: boolean;
 }
 
 export type DiffDict = { before: Record<string, unknown>; after: Record<string, unknown> };
@@ -159,11 +161,39 @@ export function applyScript(steps: Step[], finalLines: string[] = []): string {
   return [...body, ...finalLines].join("\n");
 }
 
-/** The failure message for a failed apply script, or undefined when it did not fail in a step. */
-export function stepFailure(steps: Step[], rc: number, stdout: string, stderr: string): string | undefined {
+const ERRNO: Record<string, number> = {
+  "Operation not permitted": 1,
+  "No such file or directory": 2,
+  "Permission denied": 13,
+  "File exists": 17,
+  "Not a directory": 20,
+  "Is a directory": 21,
+  "Read-only file system": 30,
+  "Directory not empty": 39,
+};
+
+/**
+ * A coreutils error line as Python's OSError prints it: "rm: cannot remove '/a/f1': Permission denied" →
+ * "[Errno 13] Permission denied: 'f1'" (rmtree names the entry only; others the whole path).
+ */
+export function pyOsError(text: string, entryOnly = false): string {
+  const first = text.trim().split("\n")[0] ?? "";
+  const m = /^[^:]+: (?:cannot [^']*|failed to [^']*)'(.*)': ([^:]+)$/.exec(first);
+  if (!m || !(m[2]! in ERRNO)) return first.replace(/^[^:]+: /, "");
+  const name = entryOnly ? m[1]!.split("/").pop()! : m[1]!;
+  return `[Errno ${ERRNO[m[2]!]}] ${m[2]}: '${name}'`;
+}
+
+/** The failure of an apply script and the step that failed, or undefined when it succeeded. */
+export function stepFailure(
+  steps: Step[],
+  rc: number,
+  stdout: string,
+  stderr: string,
+): { msg: string; step?: Step } | undefined {
   if (rc === 0) return undefined;
   const m = rc === 97 ? /^(\d+) ([\s\S]*)$/.exec(stdout) : null;
-  if (!m) return stderr.trim() || `rc ${rc}`;
+  if (!m) return { msg: stderr.trim() || `rc ${rc}` };
   const step = steps[Number(m[1])]!;
-  return step.fail + m[2]!.trim().replace(/^[^:]+: /, "");
+  return { msg: step.fail + pyOsError(m[2]!, step.bare), step };
 }

@@ -177,7 +177,7 @@ async function sameContent(
       },
     );
     const failure = stepFailure(plan.steps, r.rc, r.stdout, r.stderr);
-    if (failure) throw new ModuleFailure(failure, { path });
+    if (failure) throw new ModuleFailure(failure.msg, { path });
     info = pathInfo(parseStatLine(r.stdout.split("\n")[0] ?? ""));
   }
   return { ...info, path, dest: path, changed: plan.changed, checksum, diff: dictDiff(diff) };
