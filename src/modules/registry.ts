@@ -3,6 +3,15 @@
  * `ansible.legacy.file`).
  */
 import { assert } from "./assert.js";
+import { apt } from "./apt.js";
+import { blockinfile } from "./blockinfile.js";
+import { cron } from "./cron.js";
+import { lineinfile } from "./lineinfile.js";
+import { pip } from "./pip.js";
+import { service } from "./service.js";
+import { systemd } from "./systemd.js";
+import { uri } from "./uri.js";
+import { waitFor } from "./wait_for.js";
 import { command } from "./command.js";
 import { copy } from "./copy.js";
 import { debug } from "./debug.js";
@@ -18,6 +27,15 @@ import type { Module } from "./types.js";
 
 // Each module has its own argument type; the registry hands them out untyped (arguments are validated at run).
 const ALL = [
+  apt,
+  blockinfile,
+  cron,
+  lineinfile,
+  pip,
+  service,
+  systemd,
+  uri,
+  waitFor,
   assert,
   command,
   copy,
