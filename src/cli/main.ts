@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { formatError, isInfraError, ExitCode } from "../util/errors.js";
 import { registerApply } from "./commands/apply.js";
+import { registerCheck } from "./commands/check.js";
 import { registerLab } from "./commands/lab.js";
 import { registerVault } from "./commands/vault.js";
 import { packageVersion } from "./version.js";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerApply(program);
+  registerCheck(program);
   registerLab(program);
   registerVault(program);
   return program;
