@@ -278,11 +278,11 @@ export class PlayRunner {
     const info = this.info(task);
     const groups = new Map<string, { hosts: HostState[]; vars: Record<string, unknown> }>();
     const dyn = task.dynamic!;
+    run.emit({ type: "task_start", task: info });
     for (const h of hosts) {
       const t = makeTemplar({ run, play: ps, host: h, task });
       try {
         if (!task.effective.when.every((c) => evaluateCondition(t, c, task))) {
-          run.emit({ type: "task_start", task: info });
           h.counts.skipped++;
           run.emit({
             type: "host_result",
@@ -301,7 +301,6 @@ export class PlayRunner {
         g.hosts.push(h);
         groups.set(key, g);
       } catch (e) {
-        run.emit({ type: "task_start", task: info });
         h.failed = true;
         h.counts.failed++;
         run.emit({
@@ -311,20 +310,21 @@ export class PlayRunner {
         });
       }
     }
+    // Like Ansible: every "included:" line first, then the included tasks, hosts with the same file together.
+    const loaded: { hosts: HostState[]; blocks: Node[] }[] = [];
     for (const [key, g] of groups) {
       const target = key.slice(key.indexOf(":") + 1);
       try {
         if (dyn.kind === "include_tasks") {
           const path = resolveIncludePath(task, target);
+          const blocks = loadIncludedTasks(task, path);
           run.emit({ type: "included", file: path, hosts: g.hosts.map((h) => h.name), task: info });
           for (const h of g.hosts) h.counts.ok++;
-          await this.nodes(ps, loadIncludedTasks(task, path), g.hosts);
+          loaded.push({ hosts: g.hosts, blocks });
         } else {
-          const inc = loadIncludedRole(task, target);
-          await this.nodes(ps, inc.blocks, g.hosts);
+          loaded.push({ hosts: g.hosts, blocks: loadIncludedRole(task, target).blocks });
         }
       } catch (e) {
-        run.emit({ type: "task_start", task: info });
         for (const h of g.hosts) {
           h.failed = true;
           h.counts.failed++;
@@ -336,6 +336,7 @@ export class PlayRunner {
         }
       }
     }
+    for (const l of loaded) await this.nodes(ps, l.blocks, l.hosts);
   }
 
   /** Runs notified handlers in the order they are defined, for the hosts that notified them. */

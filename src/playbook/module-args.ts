@@ -10,7 +10,7 @@ import { ArgSplitError, parseKv, splitArgs } from "./split-args.js";
 import { allowsRawParams, isBuiltinTask, isFreeFormModule } from "./module-names.js";
 import { HANDLER_KEYWORDS, TASK_EXTRA_KEYS } from "./keywords.js";
 import { at, isMapping, isTemplate, type Mapping } from "./fields.js";
-import { parseError, suggestionHint } from "./problems.js";
+import { nearestNames, parseError, suggestionHint } from "./problems.js";
 import type { IsModule } from "./types.js";
 
 export interface ParsedAction {
@@ -138,6 +138,13 @@ function normalize(
 }
 
 /** Work out the module, its arguments and delegation of one task mapping. */
+/** Nearest module names first (a misspelt module is the usual cause), else the task keywords. */
+function unknownActionHint(bad: string, isModule: IsModule): string {
+  const modules = isModule.names ? nearestNames(bad, isModule.names()) : [];
+  if (modules.length) return `Did you mean the module ${modules.map((n) => `'${n}'`).join(" or ")}?`;
+  return suggestionHint(bad, TASK_ATTRS, "task");
+}
+
 export function parseTaskAction(ds: Mapping, taskLoc: SourceLocation, isModule: IsModule): ParsedAction {
   let action: string | undefined;
   let args: Record<string, unknown> = {};
@@ -177,7 +184,7 @@ export function parseTaskAction(ds: Mapping, taskLoc: SourceLocation, isModule: 
       throw parseError(
         `couldn't resolve module/action '${bad}'. This often indicates a misspelling, missing collection, or incorrect module path.`,
         argsAt(bad),
-        suggestionHint(bad, TASK_ATTRS, "task"),
+        unknownActionHint(bad, isModule),
       );
     }
     throw parseError(

@@ -270,7 +270,8 @@ export interface Playbook {
   warnings: Warning[];
 }
 
-export type IsModule = (name: string) => boolean;
+/** Decides whether a task key names a module; `names` (when given) lists them for "did you mean" hints. */
+export type IsModule = ((name: string) => boolean) & { names?: () => string[] };
 
 export interface LoadOptions {
   /** Extra role directories (ansible.cfg's roles_path / ANSIBLE_ROLES_PATH), searched after `roles/`. */

@@ -58,6 +58,11 @@ export class AnsibleDefaultReporter implements Reporter {
       case "host_result":
         this.hostResult(event.task, event.result);
         return;
+      case "included":
+        // Ansible's v2_playbook_on_include: the include task's banner, then one cyan line naming the file.
+        this.bannerOnce(event.task);
+        d.display(`included: ${event.file} for ${event.hosts.join(", ")}`, COLOR.skip);
+        return;
       case "handler_notified":
         if (d.verbosity > 1) d.display(`NOTIFIED HANDLER ${event.handler} for ${event.host}`, COLOR.verbose);
         return;

@@ -53,6 +53,13 @@ export class JsonLinesReporter implements Reporter {
           diff,
         });
       }
+      case "included":
+        return this.line({
+          type: event.type,
+          task: taskJson(event.task),
+          file: event.file,
+          hosts: event.hosts,
+        });
       case "verbose":
         if (this.options.verbosity < event.level) return;
         return this.line({ type: event.type, level: event.level, host: event.host, message: event.message });

@@ -129,7 +129,7 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
   for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
   const inventorySources = flags.inventory?.length ? flags.inventory : config.inventory;
   const inventory = loadInventory(inventorySources, { cwd });
-  const isModule = (name: string) => getModule(name) !== undefined;
+  const isModule = Object.assign((name: string) => getModule(name) !== undefined, { names: moduleNames });
   const playbooks = playbookPaths.map((p) => {
     const path = resolve(cwd, p);
     if (!existsSync(path))

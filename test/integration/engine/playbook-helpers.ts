@@ -14,7 +14,11 @@ export interface PlayRun {
 }
 
 /** Writes `files` (path → text) into a new folder, with `site.yml` as the playbook, and runs it. */
-export async function play(files: Record<string, string>, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<PlayRun> {
+export async function play(
+  files: Record<string, string>,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<PlayRun> {
   const dir = mkdtempSync(join(tmpdir(), "infra-play-"));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
