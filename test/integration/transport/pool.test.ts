@@ -13,10 +13,10 @@ beforeAll(async () => {
   lab = await startSshdContainer();
   // carol logs in with a password only.
   lab.sh(
-    "useradd -m -s /bin/bash carol && chpasswd && echo 'PasswordAuthentication yes' >/etc/ssh/sshd_config.d/00-pw.conf" +
-      " && kill -HUP $(cat /run/sshd.pid)",
+    "useradd -m -s /bin/bash carol && chpasswd && echo 'PasswordAuthentication yes' >/etc/ssh/sshd_config.d/00-pw.conf",
     "carol:carol pw\n",
   );
+  await lab.reloadSshd();
   vars = {
     ansible_host: "127.0.0.1",
     ansible_port: lab.port,

@@ -96,8 +96,8 @@ describe("unreachable hosts", () => {
   });
 
   it("runs fewer commands at once when the server's MaxSessions is below our limit", async () => {
-    lab.sh("echo 'MaxSessions 3' >/etc/ssh/sshd_config.d/00-max.conf && kill -HUP $(cat /run/sshd.pid)");
-    await new Promise((r) => setTimeout(r, 300));
+    lab.sh("echo 'MaxSessions 3' >/etc/ssh/sshd_config.d/00-max.conf");
+    await lab.reloadSshd();
     const conn = await connectSsh(options({ maxSessions: 8 }));
     try {
       const results = await Promise.all(
@@ -106,8 +106,8 @@ describe("unreachable hosts", () => {
       expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`));
     } finally {
       await conn.close();
-      lab.sh("rm /etc/ssh/sshd_config.d/00-max.conf && kill -HUP $(cat /run/sshd.pid)");
-      await new Promise((r) => setTimeout(r, 300));
+      lab.sh("rm /etc/ssh/sshd_config.d/00-max.conf");
+      await lab.reloadSshd();
     }
   });
 

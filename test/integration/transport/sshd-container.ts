@@ -23,6 +23,8 @@ export interface SshdContainer {
   dir: string;
   /** Runs a shell command inside the container as root (with `input` on stdin) and returns its stdout. */
   sh(script: string, input?: string): string;
+  /** Restarts sshd with its current configuration and waits until it answers (open connections stay up). */
+  reloadSshd(): Promise<void>;
   /** Freezes every process of the host (a link that silently stops answering), and thaws it. */
   pause(): void;
   unpause(): void;
@@ -90,9 +92,17 @@ export async function startSshdContainer(): Promise<SshdContainer> {
     }
     const knownHostsFile = join(dir, "known_hosts");
     writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostKeys["ssh-ed25519"]}\n`);
+    const reloadSshd = async () => {
+      // restart returns once the old listener has exited, so the first banner after it is the new sshd's.
+      sh("service ssh restart >/dev/null");
+      for (let i = 0; !(await portOpen(port)); i++) {
+        if (i > 100) throw new Error(`sshd in ${name} did not come back after a restart`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
     const pause = () => void engine(["pause", name]);
     const unpause = () => void engine(["unpause", name]);
-    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, pause, unpause, stop };
+    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, reloadSshd, pause, unpause, stop };
   } catch (e) {
     stop();
     throw e;
