@@ -3,6 +3,10 @@
  * `ansible.legacy.file`).
  */
 import { assert } from "./assert.js";
+import { influxdbDatabase } from "./influxdb_database.js";
+import { influxdbUser } from "./influxdb_user.js";
+import { mysqlDb } from "./mysql_db.js";
+import { mysqlUser } from "./mysql_user.js";
 import { apt } from "./apt.js";
 import { blockinfile } from "./blockinfile.js";
 import { cron } from "./cron.js";
@@ -27,6 +31,10 @@ import type { Module } from "./types.js";
 
 // Each module has its own argument type; the registry hands them out untyped (arguments are validated at run).
 const ALL = [
+  influxdbDatabase,
+  influxdbUser,
+  mysqlDb,
+  mysqlUser,
   apt,
   blockinfile,
   cron,
