@@ -39,6 +39,7 @@ function rsplit1(s: string, sep: string): string[] {
 export function privilegesUnpack(priv: string, mode: "ANSI" | "NOTANSI", ensureUsage = true): PrivMap {
   const q = mode === "ANSI" ? '"' : "`";
   const out: PrivMap = new Map();
+  let privs: string[] = [];
   for (const raw of priv.trim().split("/")) {
     const pieces = rsplit1(raw.trim(), ":");
     if (pieces.length < 2)
@@ -56,8 +57,18 @@ export function privilegesUnpack(priv: string, mode: "ANSI" | "NOTANSI", ensureU
     }
     const key = objectType + dbpriv.join(".");
     const names = pieces[1]!.toUpperCase();
-    const list = names.includes("(") ? names.split(/,\s*(?=[^)]*(?:\(|$))/) : names.split(",");
-    out.set(key, normalizeColGrants(list));
+    // Ansible's `privs` keeps pointing at an earlier object's list, and a column grant's names are appended to
+    // it: `a.*:SELECT/b.t:SELECT (x)` leaves a.* with SELECT twice. Kept, so `changed` agrees with Ansible.
+    if (pieces[1]!.includes("(")) {
+      const list = names.split(/,\s*(?=[^)]*(?:\(|$))/);
+      out.set(key, list);
+      for (const i of list) privs.push(i.replace(/\s*\(.*\)/g, ""));
+    } else {
+      const list = names.split(",");
+      out.set(key, list);
+      privs = list;
+    }
+    out.set(key, normalizeColGrants(out.get(key)!));
   }
   if (ensureUsage && !out.has("*.*")) out.set("*.*", ["USAGE"]);
   return out;
