@@ -3,6 +3,7 @@
  * `ansible.legacy.file`).
  */
 import { assert } from "./assert.js";
+import { authorizedKey } from "./authorized_key.js";
 import { influxdbDatabase } from "./influxdb_database.js";
 import { influxdbUser } from "./influxdb_user.js";
 import { mysqlDb } from "./mysql_db.js";
@@ -21,6 +22,9 @@ import { copy } from "./copy.js";
 import { debug } from "./debug.js";
 import { fail } from "./fail.js";
 import { file } from "./file.js";
+import { group } from "./group.js";
+import { knownHosts } from "./known_hosts.js";
+import { opensshKeypair } from "./openssh_keypair.js";
 import { pause } from "./pause.js";
 import { raw } from "./raw.js";
 import { setFact } from "./set_fact.js";
@@ -28,6 +32,7 @@ import { shell } from "./shell.js";
 import { stat } from "./stat.js";
 import { template } from "./template.js";
 import type { Module } from "./types.js";
+import { user } from "./user.js";
 
 // Each module has its own argument type; the registry hands them out untyped (arguments are validated at run).
 const ALL = [
@@ -45,17 +50,22 @@ const ALL = [
   uri,
   waitFor,
   assert,
+  authorizedKey,
   command,
   copy,
   debug,
   fail,
   file,
+  group,
+  knownHosts,
+  opensshKeypair,
   pause,
   raw,
   setFact,
   shell,
   stat,
   template,
+  user,
 ] as unknown as Module[];
 
 const byName = new Map<string, Module>();
