@@ -131,7 +131,9 @@ export async function copyTo(args: CopyCoreArgs, source: Source, ctx: ModuleCont
     throw new ModuleFailure(`Could not write ${dest}: ${r.stderr.trim() || `rc ${r.rc}`}`, { dest });
   const out = parseWriteOutput(r.stdout, args.backup);
   if (out.validation) {
+    // The copy action adds the source checksum to whatever the module returned, failures included.
     throw new ModuleFailure("failed to validate", {
+      checksum: localSum,
       exit_status: out.validation.rc,
       stdout: out.validation.stdout,
       stderr: out.validation.stderr,

@@ -11,6 +11,8 @@ export interface OracleOptions {
   check?: boolean;
   diff?: boolean;
   become?: boolean;
+  /** Extra variables (-e). */
+  vars?: Record<string, unknown>;
 }
 
 export async function ansible(
@@ -31,6 +33,7 @@ export async function ansible(
     ...(o.check ? ["--check"] : []),
     ...(o.diff ? ["--diff"] : []),
     ...(o.become ? ["-b"] : []),
+    ...(o.vars ? ["-e", JSON.stringify(o.vars)] : []),
   ];
   const r = await runProgram("ansible", argv, {
     env: {

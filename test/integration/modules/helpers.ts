@@ -24,6 +24,7 @@ export async function connect(host = "mysql-1"): Promise<SshConnection> {
 }
 
 export interface CtxOptions {
+  /** Also passed to the ansible oracle as -e. */
   check?: boolean;
   diff?: boolean;
   become?: boolean;
