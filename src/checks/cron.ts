@@ -44,8 +44,9 @@ interface Run {
 }
 
 export function uploadKind(command: string): Kind {
-  if (/\bfull\b/.test(command)) return "full";
-  if (/\b(incremental|incr)\b/.test(command)) return "incremental";
+  // Duplicity's action is a word of its own (`--full-if-older-than` is not one).
+  if (/(^|\s)full(\s|$)/.test(command)) return "full";
+  if (/(^|\s)(incremental|incr)(\s|$)/.test(command)) return "incremental";
   return "auto";
 }
 
@@ -111,10 +112,12 @@ export function evaluateCron(
   const dumpRe = new RegExp(spec.dump);
   const uploadRe = new RegExp(spec.upload);
   const all = files.flatMap((f) => f.jobs);
-  const dumps = all.filter((j) => dumpRe.test(j.command));
-  const uploads = all.filter((j) => uploadRe.test(j.command) && !dumpRe.test(j.command));
+  // Jobs are found by their text after the schedule, so a line without its user field is found too (and flagged).
+  const text = (j: CronJob) => `${j.user} ${j.command}`;
+  const dumps = all.filter((j) => dumpRe.test(text(j)));
+  const uploads = all.filter((j) => uploadRe.test(text(j)) && !dumpRe.test(text(j)));
   // A job that dumps and then uploads in one command line is ordered by the shell itself.
-  const chained = all.filter((j) => dumpRe.test(j.command) && uploadRe.test(j.command));
+  const chained = all.filter((j) => dumpRe.test(text(j)) && uploadRe.test(text(j)));
   const out: PropertyResult[] = [];
   const rest = ["file_name", "file_owner", "file_mode", "newline", "user_field", "percent", "schedule", "order", "full", "daily", "not_both", "first_run", "deadline"];
 
@@ -172,7 +175,7 @@ export function evaluateCron(
     list.flatMap((job) => occurrences(job.schedule, from, days).map((minute) => ({ minute, job, kind: kind?.(job) })))
       .sort((a, b) => a.minute - b.minute);
   const dumpRuns = runsOf(dumps);
-  const uploadRuns = runsOf([...uploads, ...chained], (j) => uploadKind(j.command));
+  const uploadRuns = runsOf([...uploads, ...chained], (j) => uploadKind(text(j)));
   const startCycle = cycleOf(Math.ceil(from.getTime() / 60_000), deadline) + 1;
   const endCycle = startCycle + Math.floor(days) - 2;
 

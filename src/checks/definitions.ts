@@ -70,7 +70,7 @@ const envelope = {
                 name: { type: "string" },
                 // `hosts:` like a play's; YAML 1.1 (what we read) would turn a key `on` into the boolean true.
                 hosts: { type: "string" },
-                needs: { type: "array", items: ID },
+                needs: { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9_.-]+(:[a-z_]+)?$" } },
                 ...Object.fromEntries(Object.keys(CHECK_TYPES).map((t) => [t, { type: "object" }])),
               },
             },
@@ -167,7 +167,7 @@ export function loadDefinitions(files: string[]): Definition[] {
     seen.set(c.id, c);
   }
   for (const c of seen.values())
-    for (const n of c.needs)
+    for (const n of c.needs.map((x) => x.split(":")[0]!))
       if (!seen.has(n)) throw new InfraError(`check "${c.id}" needs "${n}", which no definition declares`, { location: c.location, exitCode: CANNOT_RUN });
   return defs;
 }

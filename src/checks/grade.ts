@@ -123,8 +123,15 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
 
   // Needs, then the local checks, then the active ones (restore drills): in definition order on each host, hosts
   // in parallel; a drill runs only when its prerequisites passed.
-  const failedNeed = (c: CheckDef) =>
-    c.needs.find((n) => !outcomes.some((o) => o.id === n) || outcomes.some((o) => o.id === n && o.status !== "pass"));
+  // A need is a check id (all of it must pass) or id:property (that property must pass on every host).
+  const unmet = (need: string) => {
+    const [id, prop] = need.split(":");
+    const mine = outcomes.filter((o) => o.id === id);
+    if (!mine.length) return true;
+    if (!prop) return mine.some((o) => o.status !== "pass");
+    return mine.some((o) => !o.results.some((r) => r.property === prop) || o.results.some((r) => r.property === prop && r.status !== "pass"));
+  };
+  const failedNeed = (c: CheckDef) => c.needs.find(unmet);
   const skipped = (c: CheckDef, h: string | undefined, need: string) =>
     outcome(defs, c, h, { status: "skip", note: `skipped: needs ${need}, which did not pass` });
   const active: { c: CheckDef; h: string }[] = [];
