@@ -12,6 +12,7 @@ import tls from "node:tls";
 import { InfluxDB } from "influx";
 import type { ArgSpec } from "../args.js";
 import type { ModuleContext } from "../types.js";
+import { ModuleFailure } from "../util/failure.js";
 
 /** community.general's InfluxDb.influxdb_argument_spec. */
 export const INFLUX_COMMON_ARGS: ArgSpec = {
@@ -60,7 +61,7 @@ export interface InfluxSession {
 
 export function influxSession(ctx: ModuleContext, a: InfluxArgs): InfluxSession {
   const forward = ctx.conn.forward?.bind(ctx.conn);
-  if (!forward) throw new Error(`${ctx.host}: this connection cannot open tunnels to InfluxDB`);
+  if (!forward) throw new ModuleFailure(`${ctx.host}: this connection cannot open tunnels to InfluxDB`);
   const Agent = a.ssl ? https.Agent : http.Agent;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   type Create = (opts: object, cb: (err: Error | null, s?: Duplex) => void) => undefined;
