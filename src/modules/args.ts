@@ -217,3 +217,11 @@ function checkRules(args: Record<string, unknown>, rules: ArgRules): void {
     }
   }
 }
+
+/** A value as Python's str() prints it in Ansible's messages (True/False/None). */
+function pyText(v: unknown): string {
+  if (v === true) return "True";
+  if (v === false) return "False";
+  if (v === null || v === undefined) return "None";
+  return String(v);
+}
