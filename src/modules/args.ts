@@ -212,7 +212,7 @@ function checkRules(args: Record<string, unknown>, rules: ArgRules): void {
     const missing = reqs.filter((k) => !present(args, k));
     if (anyOf ? missing.length === reqs.length : missing.length) {
       throw new ModuleArgsError(
-        `${param} is ${String(value)} but ${anyOf ? "any" : "all"} of the following are missing: ${missing.join(", ")}`,
+        `${param} is ${pyText(value)} but ${anyOf ? "any" : "all"} of the following are missing: ${missing.join(", ")}`,
       );
     }
   }
