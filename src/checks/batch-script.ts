@@ -21,7 +21,8 @@ export function splitBatchOutput(output: string, count: number): string[] {
   const re = new RegExp(`^${MARK} (\\d+)$`, "gm");
   const marks = [...output.matchAll(re)];
   marks.forEach((m, k) => {
-    const end = k + 1 < marks.length ? marks[k + 1]!.index : output.length;
+    // The next marker starts with its own newline, which is not part of this output.
+    const end = k + 1 < marks.length ? marks[k + 1]!.index - 1 : output.length;
     parts[Number(m[1])] = output.slice(m.index + m[0].length + 1, end);
   });
   return parts;

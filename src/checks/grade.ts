@@ -68,7 +68,8 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
         connected.set(h.name, { conn, become, facts: parseDiscovery(r.stdout) });
       } catch (e) {
         unreachable.push(h.name);
-        problems.push(`${h.name}: ${(e as Error).message}`);
+        const msg = (e as Error).message;
+        problems.push(msg.startsWith(`${h.name}:`) ? msg : `${h.name}: ${msg}`);
         log(`${opts.student}: ${h.name} unreachable: ${(e as Error).message}`);
       }
     }),

@@ -3,7 +3,6 @@
  * (a header line starting with `name` and `#` comments are skipped). Students are graded in parallel, each with
  * its own connections; one that cannot be reached is reported and the others are still graded.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Inventory, loadInventory } from "../inventory/index.js";
 import { ConnectionPool, type TransportConfig } from "../transport/index.js";
@@ -27,13 +26,17 @@ export function csvCells(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") cells.push(cur.trim()), (cur = "");
-    else cur += ch;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === "," && !quoted) {
+      cells.push(cur.trim());
+      cur = "";
+    } else {
+      cur += ch;
+    }
   }
   cells.push(cur.trim());
   return cells;
@@ -69,7 +72,7 @@ export function parseRoster(text: string, file: string): RosterEntry[] {
 export function rosterInventory(e: RosterEntry): Inventory {
   if (e.inventory) return loadInventory([e.inventory]);
   const inv = new Inventory();
-  const h = inv.addHost(e.host!.address, "ungrouped");
+  const h = inv.addHost(e.host!.address, "ungrouped"); // `ungrouped` always exists
   h.setVariable("ansible_port", e.host!.port);
   h.setVariable("ansible_user", e.host!.user);
   if (e.host!.key) h.setVariable("ansible_ssh_private_key_file", e.host!.key);

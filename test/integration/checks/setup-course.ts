@@ -83,9 +83,11 @@ ${writeFileScript("/etc/cron.d/mysql-backup", MYSQL_CRON)}`,
 }
 
 async function setupInflux(): Promise<void> {
+  // Other tests on these hosts may have dropped the sample database; the lab's seed script recreates it if so.
   await root(
     "influx-1",
-    `install -d -o backup -g backup -m 0755 /home/backup/influxdb
+    `/usr/local/lib/infra-lab/seed-influxdb >/dev/null
+install -d -o backup -g backup -m 0755 /home/backup/influxdb
 ${writeFileScript("/etc/cron.d/influxdb-backup", INFLUX_CRON)}`,
   );
 }
