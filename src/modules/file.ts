@@ -131,7 +131,10 @@ function walkList(top: string, tree: Facts["tree"]): { directories: string[]; fi
 /** Ansible's initial_diff. */
 function initialDiff(path: string, state: string, prev: string): DiffDict {
   const d: DiffDict = { before: { path }, after: { path } };
-  if (prev !== state) ((d.before.state = prev), (d.after.state = state));
+  if (prev !== state) {
+    d.before.state = prev;
+    d.after.state = state;
+  }
   return d;
 }
 
@@ -207,8 +210,14 @@ class FilePlanner {
     }
     this.steps.push({ cmd, fail: "Error while updating modification or access time: " });
     if (diff) {
-      if (m !== prevM) ((diff.before.mtime = prevM), (diff.after.mtime = m));
-      if (a !== prevA) ((diff.before.atime = prevA), (diff.after.atime = a));
+      if (m !== prevM) {
+        diff.before.mtime = prevM;
+        diff.after.mtime = m;
+      }
+      if (a !== prevA) {
+        diff.before.atime = prevA;
+        diff.after.atime = a;
+      }
     }
     return true;
   }

@@ -94,14 +94,20 @@ export function planAttributes(
   if (ids.uid === null)
     throw new ModuleFailure(`chown failed: failed to look up user ${args.owner}`, { path });
   if (ids.uid !== undefined && ids.uid !== current.uid) {
-    if (diff) ((diff.before.owner = current.uid), (diff.after.owner = ids.uid));
+    if (diff) {
+      diff.before.owner = current.uid;
+      diff.after.owner = ids.uid;
+    }
     plan.steps.push({ cmd: `chown -h ${ids.uid} -- ${p}`, fail: "chown failed: " });
     plan.changed = true;
   }
   if (ids.gid === null)
     throw new ModuleFailure(`chgrp failed: failed to look up group ${args.group}`, { path });
   if (ids.gid !== undefined && ids.gid !== current.gid) {
-    if (diff) ((diff.before.group = current.gid), (diff.after.group = ids.gid));
+    if (diff) {
+      diff.before.group = current.gid;
+      diff.after.group = ids.gid;
+    }
     plan.steps.push({ cmd: `chgrp -h ${ids.gid} -- ${p}`, fail: "chgrp failed: " });
     plan.changed = true;
   }
@@ -114,7 +120,10 @@ export function planAttributes(
       throw e;
     }
     if (mode !== current.mode) {
-      if (diff) ((diff.before.mode = formatMode(current.mode)), (diff.after.mode = formatMode(mode)));
+      if (diff) {
+        diff.before.mode = formatMode(current.mode);
+        diff.after.mode = formatMode(mode);
+      }
       if (current.kind !== "link")
         plan.steps.push({
           cmd: `chmod ${mode.toString(8).padStart(4, "0")} -- ${p}`,
