@@ -4,7 +4,9 @@
  * `changed_when`/`failed_when`, `ignore_errors`, `notify` and `no_log`. Reports each item and the task's outcome.
  */
 import { InfraError, formatLocation } from "../util/errors.js";
-import { ModuleArgsError, validateArgs } from "../modules/args.js";
+import { ModuleArgsError } from "../modules/args.js";
+import { checkArgs } from "../modules/run.js";
+import { ModuleFailure } from "../modules/util/failure.js";
 import { getModule } from "../modules/registry.js";
 import type { Module, ModuleContext, ModuleResult, FileDiff } from "../modules/types.js";
 import type { Task } from "../playbook/types.js";
@@ -178,7 +180,7 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
         { location: task.location },
       );
     const rawArgs = templar.template(task.args, { location: task.argsLocation }) as Record<string, unknown>;
-    const args = validateArgs(module.name, module.args, dropOmitted(rawArgs));
+    const args = checkArgs(module, task.actionWritten, dropOmitted(rawArgs));
     const check = kw.check_mode !== undefined ? toBool(templar.template(kw.check_mode)) : run.options.check;
     const diff = kw.diff !== undefined ? toBool(templar.template(kw.diff)) : run.options.diff;
     if (check && !module.checkMode) {
@@ -283,13 +285,14 @@ async function attempt(
     vars,
     findFile: (kind, name) => findControllerFile(kind, name, task, scope.play.play.baseDir),
     environment,
+    verbosity: run.options.verbosity,
     warn: (m) => run.warn(m),
   };
   const retries = task.until.length ? Math.max(0, Number(templar.template(task.retries ?? 3))) : 0;
   const delay = Number(templar.template(task.delay ?? 5));
   let result: ModuleResult = { changed: false };
   for (let n = 0; n <= retries; n++) {
-    result = await module.run(args, ctx);
+    result = await runModule(module, args, ctx);
     if (target?.delegatedTo) result._ansible_delegated_vars = { ansible_host: target.delegatedTo };
     result = applyResultConditions(task, templar, result);
     if (!task.until.length) break;
@@ -329,6 +332,16 @@ function applyResultConditions(task: Task, templar: Templar, result: ModuleResul
     else delete out.failed;
   }
   return out;
+}
+
+/** The module's own failure (ModuleFailure) becomes Ansible's failed result with the module's fields. */
+async function runModule(module: Module, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
+  try {
+    return await module.run(args, ctx);
+  } catch (e) {
+    if (e instanceof ModuleFailure) return { changed: false, ...e.fields, failed: true, msg: e.message };
+    throw e;
+  }
 }
 
 function controllerOnlyConnection(host: string): Connection {
