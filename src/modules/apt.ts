@@ -40,7 +40,8 @@ export interface AptArgs {
 }
 
 const APT_GET = "/usr/bin/apt-get";
-const ENV = "export DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C";
+const ENV =
+  "export DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C";
 const STAMP = `{ stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0; }`;
 const WILD = /[*?[\]!]/;
 
@@ -141,8 +142,12 @@ async function aptRun(ctx: ModuleContext, a: AptArgs, cmd: string, after: string
       `printf '#!/bin/sh\\nexit %d\\n' ${a.policy_rc_d} > $_p && chmod 0755 $_p`,
     );
   }
-  lines.push(capture("run", `${cmd} 2>"$_err"`).replace("_o=$(", `_err=$(mktemp); _o=$(`), `echo "run.err $(base64 -w0 <"$_err")"; rm -f -- "$_err"`);
-  if (a.policy_rc_d != null && !ctx.check) lines.push(`rm -f -- $_p; if [ -n "$_bk" ]; then mv -- "$_bk"/policy-rc.d $_p; rmdir -- "$_bk"; fi`);
+  lines.push(
+    capture("run", `${cmd} 2>"$_err"`).replace("_o=$(", `_err=$(mktemp); _o=$(`),
+    `echo "run.err $(base64 -w0 <"$_err")"; rm -f -- "$_err"`,
+  );
+  if (a.policy_rc_d != null && !ctx.check)
+    lines.push(`rm -f -- $_p; if [ -n "$_bk" ]; then mv -- "$_bk"/policy-rc.d $_p; rmdir -- "$_bk"; fi`);
   lines.push(...after);
   const f = await readFacts(ctx, lines);
   return { rc: rc(f, "run"), out: text(f, "run"), err: text(f, "run.err") };
@@ -180,13 +185,20 @@ async function readState(ctx: ModuleContext, a: AptArgs, names: string[], wantUp
     );
   }
   const f = await readFacts(ctx, lines);
-  if (f.has("noapt")) throw new ModuleFailure(`Failed to find required executable "apt-get" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`);
+  if (f.has("noapt"))
+    throw new ModuleFailure(
+      `Failed to find required executable "apt-get" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    );
   const dpkg = new Map<string, Dpkg>();
   for (const line of text(f, "dpkg").split("\n")) {
     const [pkg, abbrev, version] = line.split("\t");
     if (pkg && abbrev) dpkg.set(pkg, { status: abbrev[1] ?? "n", version: version ?? "" });
   }
-  return { f, facts: { dpkg, policy: parsePolicy(text(f, "policy")) } as PkgFacts, auto: new Set(text(f, "auto").split("\n").filter(Boolean)) };
+  return {
+    f,
+    facts: { dpkg, policy: parsePolicy(text(f, "policy")) } as PkgFacts,
+    auto: new Set(text(f, "auto").split("\n").filter(Boolean)),
+  };
 }
 
 async function expandNames(ctx: ModuleContext, specs: string[]): Promise<string[]> {
@@ -212,7 +224,11 @@ export const apt: Module<AptArgs> = {
   name: "apt",
   aliases: ["ansible.builtin.apt", "ansible.legacy.apt"],
   args: {
-    state: { type: "str", default: "present", choices: ["absent", "build-dep", "fixed", "latest", "present"] },
+    state: {
+      type: "str",
+      default: "present",
+      choices: ["absent", "build-dep", "fixed", "latest", "present"],
+    },
     update_cache: { type: "bool", aliases: ["update-cache"] },
     update_cache_retries: { type: "int", default: 5 },
     update_cache_retry_max_delay: { type: "int", default: 12 },
@@ -233,7 +249,11 @@ export const apt: Module<AptArgs> = {
     force_apt_get: { type: "bool", default: false },
     clean: { type: "bool", default: false },
     allow_unauthenticated: { type: "bool", default: false, aliases: ["allow-unauthenticated"] },
-    allow_downgrade: { type: "bool", default: false, aliases: ["allow-downgrade", "allow_downgrades", "allow-downgrades"] },
+    allow_downgrade: {
+      type: "bool",
+      default: false,
+      aliases: ["allow-downgrade", "allow_downgrades", "allow-downgrades"],
+    },
     allow_change_held_packages: { type: "bool", default: false },
     lock_timeout: { type: "int", default: 60 },
   },
@@ -243,10 +263,14 @@ export const apt: Module<AptArgs> = {
   },
   checkMode: true,
   async run(a, ctx) {
-    if (a.deb != null && a.upgrade !== "no") throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
-    if (a.package != null && a.upgrade !== "no") throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
+    if (a.deb != null && a.upgrade !== "no")
+      throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
+    if (a.package != null && a.upgrade !== "no")
+      throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
     if (a.deb != null)
-      throw new ModuleFailure("infra's apt module does not install .deb files (deb=); copy the file and run `apt-get install ./file.deb` with command");
+      throw new ModuleFailure(
+        "infra's apt module does not install .deb files (deb=); copy the file and run `apt-get install ./file.deb` with command",
+      );
     return runApt(a, ctx);
   },
 };
@@ -262,7 +286,8 @@ async function runApt(a: AptArgs, ctx: ModuleContext): Promise<ModuleResult> {
       if (r.err) throw new ModuleFailure(`apt-get clean failed: ${r.err}`, { stdout: r.out, rc: r.rc });
       cleanOut = [r.out, r.err];
     }
-    if (!a.package && a.upgrade === "no") return { changed: true, msg: cleanOut[0], stdout: cleanOut[0], stderr: cleanOut[1] };
+    if (!a.package && a.upgrade === "no")
+      return { changed: true, msg: cleanOut[0], stdout: cleanOut[0], stderr: cleanOut[1] };
   }
   const raw = a.package ?? [];
   const specs = await expandNames(
@@ -279,7 +304,9 @@ async function runApt(a: AptArgs, ctx: ModuleContext): Promise<ModuleResult> {
   if (st.f.has("due")) {
     if (!ctx.check) {
       if (rc(st.f, "update") !== 0)
-        throw new ModuleFailure(`Failed to update apt cache: ${text(st.f, "update").trim() || "unknown reason"}`);
+        throw new ModuleFailure(
+          `Failed to update apt cache: ${text(st.f, "update").trim() || "unknown reason"}`,
+        );
       cacheTime = Number(st.f.get("stamp1") ?? stamp0);
     }
     cacheUpdated = ctx.check || cacheTime !== stamp0;
@@ -290,10 +317,12 @@ async function runApt(a: AptArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const useAptGet = a.force_apt_get || !st.f.has("aptitude");
   if (a.upgrade !== "no") return upgrade(ctx, a, a.upgrade, useAptGet, dpkgOptions);
   if (a.state === "latest" && allInstalled) {
-    if (specs.length) throw new ModuleFailure("unable to install additional packages when upgrading all installed packages");
+    if (specs.length)
+      throw new ModuleFailure("unable to install additional packages when upgrading all installed packages");
     return upgrade(ctx, a, "yes", useAptGet, dpkgOptions);
   }
-  for (const s of specs) if ((s.match(/=/g) ?? []).length > 1) throw new ModuleFailure(`invalid package spec: ${s}`);
+  for (const s of specs)
+    if ((s.match(/=/g) ?? []).length > 1) throw new ModuleFailure(`invalid package spec: ${s}`);
   if (!specs.length) {
     if (a.autoclean) return cleanup(ctx, a, "autoclean", dpkgOptions);
     if (a.autoremove) return cleanup(ctx, a, "autoremove", dpkgOptions);
@@ -323,9 +352,12 @@ async function install(
     names.push(name);
     const [installed, versionInstalled, installable] = packageStatus(facts, name, cmp, version, "install");
     if (!installed && a.only_upgrade) continue;
-    if (!versionInstalled && !installable) throw new ModuleFailure(`no available installation candidate for ${spec}`);
+    if (!versionInstalled && !installable)
+      throw new ModuleFailure(`no available installation candidate for ${spec}`);
     if (installable && ((!installed && !a.only_upgrade) || upgradeAll || !versionInstalled)) {
-      list.push(installable !== true ? q(`${name}=${installable}`) : version ? q(`${name}=${version}`) : q(name));
+      list.push(
+        installable !== true ? q(`${name}=${installable}`) : version ? q(`${name}=${version}`) : q(name),
+      );
     } else if (versionInstalled && installable && cmp === "=") list.push(q(`${name}=${version}`));
   }
   // mark_installed_manually: only worth a command when one of them is marked automatic (or gets installed now).
@@ -360,7 +392,13 @@ async function install(
   return { changed, stdout: r.out, stderr: r.err, ...diffOf(ctx, r.out) };
 }
 
-async function remove(ctx: ModuleContext, a: AptArgs, specs: string[], facts: PkgFacts, dpkgOptions: string): Promise<ModuleResult> {
+async function remove(
+  ctx: ModuleContext,
+  a: AptArgs,
+  specs: string[],
+  facts: PkgFacts,
+  dpkgOptions: string,
+): Promise<ModuleResult> {
   const list: string[] = [];
   for (const spec of specs) {
     const [name, cmp, version] = packageSplit(spec);
@@ -381,23 +419,49 @@ async function remove(ctx: ModuleContext, a: AptArgs, specs: string[], facts: Pk
     packages,
   ].join(" ");
   const r = await aptRun(ctx, a, cmd);
-  if (r.rc) throw new ModuleFailure(`'apt-get remove ${packages}' failed: ${r.err}`, { stdout: r.out, stderr: r.err, rc: r.rc });
+  if (r.rc)
+    throw new ModuleFailure(`'apt-get remove ${packages}' failed: ${r.err}`, {
+      stdout: r.out,
+      stderr: r.err,
+      rc: r.rc,
+    });
   return { changed: true, stdout: r.out, stderr: r.err, ...diffOf(ctx, r.out) };
 }
 
-async function cleanup(ctx: ModuleContext, a: AptArgs, op: "autoremove" | "autoclean", dpkgOptions: string): Promise<ModuleResult> {
-  const cmd = [APT_GET, "-y", dpkgOptions, a.purge ? "--purge" : "", a.force ? "--force-yes" : "", op, commonFlags(a, ctx)].join(" ");
+async function cleanup(
+  ctx: ModuleContext,
+  a: AptArgs,
+  op: "autoremove" | "autoclean",
+  dpkgOptions: string,
+): Promise<ModuleResult> {
+  const cmd = [
+    APT_GET,
+    "-y",
+    dpkgOptions,
+    a.purge ? "--purge" : "",
+    a.force ? "--force-yes" : "",
+    op,
+    commonFlags(a, ctx),
+  ].join(" ");
   const r = await aptRun(ctx, a, cmd);
-  if (r.rc) throw new ModuleFailure(`'apt-get ${op}' failed: ${r.err}`, { stdout: r.out, stderr: r.err, rc: r.rc });
+  if (r.rc)
+    throw new ModuleFailure(`'apt-get ${op}' failed: ${r.err}`, { stdout: r.out, stderr: r.err, rc: r.rc });
   const marker = op === "autoremove" ? "The following packages will be REMOVED" : "Del ";
   return { changed: r.out.includes(marker), stdout: r.out, stderr: r.err, ...diffOf(ctx, r.out) };
 }
 
-async function upgrade(ctx: ModuleContext, a: AptArgs, mode: string, useAptGet: boolean, dpkgOptions: string): Promise<ModuleResult> {
+async function upgrade(
+  ctx: ModuleContext,
+  a: AptArgs,
+  mode: string,
+  useAptGet: boolean,
+  dpkgOptions: string,
+): Promise<ModuleResult> {
   const autoremove = a.autoremove ? "--auto-remove" : "";
   let tool: string;
   let sub: string;
-  if (mode === "dist" || (mode === "full" && useAptGet)) [tool, sub] = ["apt-get", `dist-upgrade ${autoremove}`];
+  if (mode === "dist" || (mode === "full" && useAptGet))
+    [tool, sub] = ["apt-get", `dist-upgrade ${autoremove}`];
   else if (mode === "full") [tool, sub] = ["aptitude", "full-upgrade"];
   else if (useAptGet) [tool, sub] = ["apt-get", `upgrade --with-new-pkgs ${autoremove}`];
   else [tool, sub] = ["aptitude", "safe-upgrade"];
@@ -416,7 +480,8 @@ async function upgrade(ctx: ModuleContext, a: AptArgs, mode: string, useAptGet: 
   if (a.default_release) cmd += ` -t ${q(a.default_release)}`;
   const r = await aptRun(ctx, a, cmd);
   if (r.rc) throw new ModuleFailure(`'${tool} ${sub}' failed: ${r.err}`, { stdout: r.out, rc: r.rc });
-  const zero = tool === "apt-get" ? "\n0 upgraded, 0 newly installed" : "\n0 packages upgraded, 0 newly installed";
+  const zero =
+    tool === "apt-get" ? "\n0 upgraded, 0 newly installed" : "\n0 packages upgraded, 0 newly installed";
   if (r.out.includes(zero)) return { changed: false, msg: r.out, stdout: r.out, stderr: r.err };
   return { changed: true, msg: r.out, stdout: r.out, stderr: r.err, ...diffOf(ctx, r.out) };
 }

@@ -8,7 +8,13 @@ import type { FileDiff, Module, ModuleResult } from "./types.js";
 import { FILE_COMMON_ARGS } from "./util/attributes.js";
 import { ModuleFailure } from "./util/failure.js";
 import { expandTemplate, pyRegex } from "./util/py-regex.js";
-import { contentDiff, readTextFile, saveTextFile, withAttrMessage, type TextEditArgs } from "./util/text-edit.js";
+import {
+  contentDiff,
+  readTextFile,
+  saveTextFile,
+  withAttrMessage,
+  type TextEditArgs,
+} from "./util/text-edit.js";
 
 export interface BlockinfileArgs extends TextEditArgs {
   state: "present" | "absent";
@@ -23,7 +29,11 @@ export interface BlockinfileArgs extends TextEditArgs {
 
 /** Python's str.splitlines(True) (blockinfile splits the original text with it). */
 function splitKeepEnds(s: string): string[] {
-  return s.match(/[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])|[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+$/g) ?? [];
+  return (
+    s.match(
+      /[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])|[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+$/g,
+    ) ?? []
+  );
 }
 
 /** re.sub('{mark}', value, marker): the value is a replacement template (its backslash escapes apply). */
@@ -110,10 +120,13 @@ export const blockinfile: Module<BlockinfileArgs> = {
   checkMode: true,
   async run(args, ctx): Promise<ModuleResult> {
     const t = await readTextFile(ctx, args);
-    if (t.f.exists && t.f.kind === "directory") throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
-    if (!t.f.exists && !args.create) throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
+    if (t.f.exists && t.f.kind === "directory")
+      throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+    if (!t.f.exists && !args.create)
+      throw new ModuleFailure(`Path ${args.path} does not exist !`, { rc: 257 });
     const original = t.content !== undefined ? t.content.toString("utf8") : null;
-    if (args.state === "absent" && !t.f.exists) return { changed: false, msg: `File ${args.path} not present` };
+    if (args.state === "absent" && !t.f.exists)
+      return { changed: false, msg: `File ${args.path} not present` };
     const result = blockText(original, args);
     let msg = "";
     let changed = true;

@@ -64,7 +64,9 @@ export class CronTab {
       if (count > 2 || !HEADER.some((re) => re.test(l))) this.lines.push(l);
       else {
         const at = this.existing.indexOf(l);
-        if (at >= 0) this.existing = this.existing.slice(0, at) + this.existing.slice(at + l.length).replace(/^[\r\n]/, "");
+        if (at >= 0)
+          this.existing =
+            this.existing.slice(0, at) + this.existing.slice(at + l.length).replace(/^[\r\n]/, "");
       }
     });
     return this;
@@ -266,7 +268,10 @@ export const cron: Module<CronArgs> = {
     day: { type: "str", default: "*", aliases: ["dom"] },
     month: { type: "str", default: "*" },
     weekday: { type: "str", default: "*", aliases: ["dow"] },
-    special_time: { type: "str", choices: ["reboot", "yearly", "annually", "monthly", "weekly", "daily", "hourly"] },
+    special_time: {
+      type: "str",
+      choices: ["reboot", "yearly", "annually", "monthly", "weekly", "daily", "hourly"],
+    },
     disabled: { type: "bool", default: false },
     env: { type: "bool", default: false },
     insertafter: { type: "str" },
@@ -277,10 +282,13 @@ export const cron: Module<CronArgs> = {
   async run(a, ctx): Promise<ModuleResult> {
     let cronFile: string | null = null;
     if (a.cron_file) {
-      if (a.cron_file === "/etc/crontab") throw new ModuleFailure("Will not manage /etc/crontab via cron_file, see documentation.");
+      if (a.cron_file === "/etc/crontab")
+        throw new ModuleFailure("Will not manage /etc/crontab via cron_file, see documentation.");
       const base = posix.basename(a.cron_file);
       if (!/^[A-Z0-9_-]+$/i.test(base))
-        ctx.warn(`Filename portion of cron_file ("${base}") should consist solely of upper- and lower-case letters, digits, underscores, and hyphens`);
+        ctx.warn(
+          `Filename portion of cron_file ("${base}") should consist solely of upper- and lower-case letters, digits, underscores, and hyphens`,
+        );
       cronFile = a.cron_file.startsWith("/") ? a.cron_file : posix.join("/etc/cron.d", a.cron_file);
     }
     const tab = await readCron(ctx, a, cronFile);
@@ -290,8 +298,10 @@ export const cron: Module<CronArgs> = {
     if (a.special_time && [a.minute, a.hour, a.day, a.month, a.weekday].some((x) => x !== "*"))
       throw new ModuleFailure("You must specify time and date fields or special time.");
     if (a.state === "present") {
-      if (cronFile && !a.user) throw new ModuleFailure("To use cron_file=... parameter you must specify user=... as well");
-      if (a.job == null) throw new ModuleFailure("You must specify 'job' to install a new cron job or variable");
+      if (cronFile && !a.user)
+        throw new ModuleFailure("To use cron_file=... parameter you must specify user=... as well");
+      if (a.job == null)
+        throw new ModuleFailure("You must specify 'job' to install a new cron job or variable");
       if ((a.insertafter || a.insertbefore) && !a.env)
         throw new ModuleFailure("Insertafter and insertbefore parameters are valid only with env=yes");
     }
@@ -336,12 +346,21 @@ async function writeCron(
   if (backupText !== undefined) {
     // The old crontab goes to a temp file first, as Ansible's mkstemp(prefix='crontab').
     const b64 = Buffer.from(backupText).toString("base64");
-    lines.push(`_b=$(mktemp /tmp/crontabXXXXXXXX) || exit 1`, `echo ${b64 || "''"} | base64 -d > "$_b"`, `echo "B $_b"`);
+    lines.push(
+      `_b=$(mktemp /tmp/crontabXXXXXXXX) || exit 1`,
+      `echo ${b64 || "''"} | base64 -d > "$_b"`,
+      `echo "B $_b"`,
+    );
   }
   if (cronFile) {
     const f = pathWord(cronFile);
     lines.push(`if [ -e ${f} ]; then _m=$(stat -c %a -- ${f}); else _m=644; fi`);
-    lines.push(writeScript(cronFile, { mode: 0o644, keepOwner: true, backup: false }).replace("chmod 0644", 'chmod "$_m"'));
+    lines.push(
+      writeScript(cronFile, { mode: 0o644, keepOwner: true, backup: false }).replace(
+        "chmod 0644",
+        'chmod "$_m"',
+      ),
+    );
   } else {
     lines.push(
       `_t=$(mktemp /tmp/crontabXXXXXXXX) || exit 1`,
@@ -352,7 +371,10 @@ async function writeCron(
   }
   const r = await ctx.conn.exec(lines.join("\n"), { become: ctx.become, stdin: text });
   if (r.rc === 3) throw new ModuleFailure(r.stderr);
-  if (r.rc !== 0) throw new ModuleFailure(`Could not write ${cronFile ?? "the crontab"}: ${r.stderr.trim() || `rc ${r.rc}`}`);
+  if (r.rc !== 0)
+    throw new ModuleFailure(
+      `Could not write ${cronFile ?? "the crontab"}: ${r.stderr.trim() || `rc ${r.rc}`}`,
+    );
   const b = /^B (.*)$/m.exec(r.stdout);
   return b?.[1];
 }

@@ -8,7 +8,14 @@ import type { FileDiff, Module, ModuleResult } from "./types.js";
 import { FILE_COMMON_ARGS } from "./util/attributes.js";
 import { ModuleFailure } from "./util/failure.js";
 import { expandTemplate, pyRegex } from "./util/py-regex.js";
-import { contentDiff, readLines, readTextFile, saveTextFile, withAttrMessage, type TextEditArgs } from "./util/text-edit.js";
+import {
+  contentDiff,
+  readLines,
+  readTextFile,
+  saveTextFile,
+  withAttrMessage,
+  type TextEditArgs,
+} from "./util/text-edit.js";
 
 export interface LineinfileArgs extends TextEditArgs {
   state: "present" | "absent";
@@ -182,16 +189,21 @@ export const lineinfile: Module<LineinfileArgs> = {
       const what = args.regexp === "" ? "regular expression" : "search string";
       ctx.warn(
         `The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.` +
-          (args.regexp === "" ? " If this is desired, use '^' to match every line in the file and avoid this warning." : ""),
+          (args.regexp === ""
+            ? " If this is desired, use '^' to match every line in the file and avoid this warning."
+            : ""),
       );
     }
     const t = await readTextFile(ctx, args);
-    if (t.f.exists && t.f.kind === "directory") throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
+    if (t.f.exists && t.f.kind === "directory")
+      throw new ModuleFailure(`Path ${args.path} is a directory !`, { rc: 256 });
     const present = args.state === "present";
     if (present) {
-      if (args.backrefs && args.regexp == null) throw new ModuleFailure("regexp is required with backrefs=true");
+      if (args.backrefs && args.regexp == null)
+        throw new ModuleFailure("regexp is required with backrefs=true");
       if (args.line == null) throw new ModuleFailure("line is required with state=present");
-      if (!t.f.exists && !args.create) throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
+      if (!t.f.exists && !args.create)
+        throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
     } else {
       if (args.regexp == null && args.search_string == null && args.line == null)
         throw new ModuleFailure("one of line, search_string, or regexp is required with state=absent");

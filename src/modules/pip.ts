@@ -69,13 +69,21 @@ export function parseRequirement(s: string, version?: string | null): Requiremen
     s = /^\d/.test(v) ? `${s}==${v}` : `${s} ${v}`;
   }
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(s);
-  if (!m || (m[3] && !/^(\s*(<=|>=|==|!=|~=|===|<|>)\s*[^,\s]+\s*)(,\s*(<=|>=|==|!=|~=|===|<|>)\s*[^,\s]+\s*)*$/.test(m[3])))
+  if (
+    !m ||
+    (m[3] &&
+      !/^(\s*(<=|>=|==|!=|~=|===|<|>)\s*[^,\s]+\s*)(,\s*(<=|>=|==|!=|~=|===|<|>)\s*[^,\s]+\s*)*$/.test(m[3]))
+  )
     return { text: s, name: null, specs: [] };
   const specs = (m[3] ? m[3].split(",") : []).map((x) => {
     const sm = /^\s*(===|<=|>=|==|!=|~=|<|>)\s*(\S+)\s*$/.exec(x)!;
     return [sm[1]!, sm[2]!] as [string, string];
   });
-  return { text: `${m[1]}${m[2] ?? ""}${specs.map(([o, v]) => o + v).join(",")}`, name: canonicalize(m[1]!), specs };
+  return {
+    text: `${m[1]}${m[2] ?? ""}${specs.map(([o, v]) => o + v).join(",")}`,
+    name: canonicalize(m[1]!),
+    specs,
+  };
 }
 
 /** PEP 440 ordering for the release numbers and simple pre/post tags (what freeze output carries). */
@@ -172,10 +180,14 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
   if (env && a.chdir) env = env.startsWith("/") ? env : `${a.chdir.replace(/\/$/, "")}/${env}`;
   let umask: number | null = null;
   if (a.umask) {
-    if (!/^[0-7]+$/.test(a.umask)) throw new ModuleFailure("umask must be an octal integer", { details: `invalid literal for int() with base 8: '${a.umask}'` });
+    if (!/^[0-7]+$/.test(a.umask))
+      throw new ModuleFailure("umask must be an octal integer", {
+        details: `invalid literal for int() with base 8: '${a.umask}'`,
+      });
     umask = parseInt(a.umask, 8);
   }
-  if (a.state === "latest" && a.version != null) throw new ModuleFailure("version is incompatible with state=latest");
+  if (a.state === "latest" && a.version != null)
+    throw new ModuleFailure("version is incompatible with state=latest");
   const chdir = a.chdir ?? "/tmp";
 
   let packages: Requirement[] = [];
@@ -204,18 +216,25 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
   else if (a.requirements) tail.push("-r", a.requirements);
 
   // One script: create the venv if needed, find pip (its argv becomes "$@"), then list and/or run it.
-  const lines = [`cd -- ${quote(chdir)} || exit 1`, ...(umask !== null ? [`umask ${umask.toString(8).padStart(3, "0")}`] : [])];
+  const lines = [
+    `cd -- ${quote(chdir)} || exit 1`,
+    ...(umask !== null ? [`umask ${umask.toString(8).padStart(3, "0")}`] : []),
+  ];
   lines.push(`set --`);
   if (env) {
     const e = quote(env);
     const venvCmd = shlexSplit(a.virtualenv_command);
     const viaVenv = ["pyvenv", "-m venv"].some((x) => a.virtualenv_command.includes(x));
     if (viaVenv && a.virtualenv_python)
-      throw new ModuleFailure("virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command");
+      throw new ModuleFailure(
+        "virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command",
+      );
     const opts = [...venvCmd.slice(1), ...(a.virtualenv_site_packages ? ["--system-site-packages"] : [])];
     if (!viaVenv) opts.push(`-p${a.virtualenv_python ?? "/usr/bin/python3"}`);
     const mk = `_ve=$(mktemp); ${capture("mkvenv", `"$_v" ${opts.map(quote).join(" ")} $_ns ${e} 2>"$_ve"`)}; echo "mkvenv.err $(base64 -w0 <"$_ve")"; rm -f -- "$_ve"; [ $_r -eq 0 ] || exit 0`;
-    const noSite = a.virtualenv_site_packages ? "" : `"$_v" --help 2>/dev/null | grep -q -- --no-site-packages && _ns=--no-site-packages; `;
+    const noSite = a.virtualenv_site_packages
+      ? ""
+      : `"$_v" --help 2>/dev/null | grep -q -- --no-site-packages && _ns=--no-site-packages; `;
     lines.push(
       `if [ ! -e ${e}/bin/activate ]; then echo "venv 1"; ${
         ctx.check
@@ -227,13 +246,18 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
     );
   } else if (a.executable) {
     const x = quote(a.executable);
-    lines.push(a.executable.startsWith("/") ? `set -- ${x}` : `if _p=$(command -v -- ${x}); then set -- "$_p"; fi`);
+    lines.push(
+      a.executable.startsWith("/") ? `set -- ${x}` : `if _p=$(command -v -- ${x}); then set -- "$_p"; fi`,
+    );
   } else {
     lines.push(
       `if python3 -c 'import importlib.util,sys; sys.exit(0 if importlib.util.find_spec("pip") else 1)' 2>/dev/null; then set -- "$(command -v python3)" -m pip.__main__; elif _p=$(command -v pip3); then set -- "$_p"; fi`,
     );
   }
-  lines.push(`[ $# -gt 0 ] || { echo "nopip 1"; exit 0; }`, `echo "argv $(printf '%s\\0' "$@" | base64 -w0)"`);
+  lines.push(
+    `[ $# -gt 0 ] || { echo "nopip 1"; exit 0; }`,
+    `echo "argv $(printf '%s\\0' "$@" | base64 -w0)"`,
+  );
   if (!a.name?.length && !a.requirements) lines.push("exit 0");
   const list = `LANG=C LC_ALL=C LC_MESSAGES=C "$@" list --format=freeze`;
   const checkOnlyChanged = !!(a.extra_args || a.requirements || a.state === "latest" || !a.name?.length);
@@ -262,7 +286,12 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
     err += text(f, "mkvenv.err");
     if (rc(f, "mkvenv") !== 0) {
       const venvCmd = shlexSplit(a.virtualenv_command);
-      const cmd = [text(f, "venvbin"), ...venvCmd.slice(1), ...(a.virtualenv_site_packages ? ["--system-site-packages"] : []), env!];
+      const cmd = [
+        text(f, "venvbin"),
+        ...venvCmd.slice(1),
+        ...(a.virtualenv_site_packages ? ["--system-site-packages"] : []),
+        env!,
+      ];
       throw new ModuleFailure(failText(out, err), { cmd });
     }
   }
@@ -276,7 +305,8 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
     );
   }
   const pipArgv = text(f, "argv").split("\0").filter(Boolean);
-  if (!a.name?.length && !a.requirements) return { changed: false, warnings: ["No valid name or requirements file found."] };
+  if (!a.name?.length && !a.requirements)
+    return { changed: false, warnings: ["No valid name or requirements file found."] };
   if (ctx.check) {
     if (checkOnlyChanged) return { changed: true };
     const listed = text(f, "list")
@@ -295,7 +325,8 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
   err += pipErr;
   const code = rc(f, "pip");
   const notInstalled = pipOut.includes("not installed") || pipErr.includes("not installed");
-  if (code !== 0 && !(code === 1 && a.state === "absent" && notInstalled)) throw new ModuleFailure(failText(out, err), { cmd });
+  if (code !== 0 && !(code === 1 && a.state === "absent" && notInstalled))
+    throw new ModuleFailure(failText(out, err), { cmd });
   let changed =
     a.state === "absent"
       ? pipOut.includes("Successfully uninstalled")

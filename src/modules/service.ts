@@ -8,7 +8,16 @@
 import { runSystemd } from "./systemd.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
-import { capture, IS_SYSTEMD, rc, readFacts, runCommands, sysvLines, text, type Facts } from "./util/service-state.js";
+import {
+  capture,
+  IS_SYSTEMD,
+  rc,
+  readFacts,
+  runCommands,
+  sysvLines,
+  text,
+  type Facts,
+} from "./util/service-state.js";
 import { quote } from "./util/shell.js";
 
 export interface ServiceArgs {
@@ -30,7 +39,12 @@ export function sysvRunning(name: string, statusRc: number, stdout: string): boo
     if (clean.includes("stop")) return false;
     if (clean.includes("run")) return !clean.includes("not ");
     if (clean.includes("start") && !clean.includes("not ")) return true;
-    for (const s of ["could not access pid file", "is dead and pid file exists", "dead but subsys locked", "dead but pid file exists"])
+    for (const s of [
+      "could not access pid file",
+      "is dead and pid file exists",
+      "dead but subsys locked",
+      "dead but pid file exists",
+    ])
       if (clean.includes(s)) return false;
   }
   if (statusRc === 0) return true;
@@ -52,13 +66,23 @@ async function runSysv(a: ServiceArgs, ctx: ModuleContext, f: Facts): Promise<Mo
   if (f.has("tool.initctl") && f.has("upstart")) enableCmd = "initctl";
   else if (f.has("tool.rc-service")) enableCmd = "rc-update";
   else if (initscript) {
-    enableCmd = f.has("tool.update-rc.d") ? "update-rc.d" : f.has("tool.insserv") ? "insserv" : f.has("tool.chkconfig") ? "chkconfig" : null;
+    enableCmd = f.has("tool.update-rc.d")
+      ? "update-rc.d"
+      : f.has("tool.insserv")
+        ? "insserv"
+        : f.has("tool.chkconfig")
+          ? "chkconfig"
+          : null;
   }
   if (enableCmd === null) throw new ModuleFailure(`Could not find the requested service ${a.name}: host`);
   if (!f.has("tool.service") && !initscript)
-    throw new ModuleFailure("cannot find 'service' binary or init script for service,  possible typo in service name?, aborting");
+    throw new ModuleFailure(
+      "cannot find 'service' binary or init script for service,  possible typo in service name?, aborting",
+    );
   if (enableCmd !== "update-rc.d")
-    throw new ModuleFailure(`infra's service module manages SysV services with update-rc.d only; this host uses ${enableCmd}`);
+    throw new ModuleFailure(
+      `infra's service module manages SysV services with update-rc.d only; this host uses ${enableCmd}`,
+    );
 
   const cmds: [string, string][] = [];
   let changed = false;
@@ -77,8 +101,11 @@ async function runSysv(a: ServiceArgs, ctx: ModuleContext, f: Facts): Promise<Mo
     return result;
   }
   result.state = a.state;
-  const running = a.pattern ? psRunning(text(f, "ps"), a.pattern) : sysvRunning(a.name, rc(f, "status"), text(f, "status"));
-  if (running === null) throw new ModuleFailure("failed determining service state, possible typo of service name?");
+  const running = a.pattern
+    ? psRunning(text(f, "ps"), a.pattern)
+    : sysvRunning(a.name, rc(f, "status"), text(f, "status"));
+  if (running === null)
+    throw new ModuleFailure("failed determining service state, possible typo of service name?");
   const svcChange =
     (!running && (a.state === "reloaded" || a.state === "started")) ||
     (running && (a.state === "reloaded" || a.state === "stopped")) ||
@@ -101,7 +128,8 @@ async function runSysv(a: ServiceArgs, ctx: ModuleContext, f: Facts): Promise<Mo
   let out = "";
   let err = "";
   let code = 0;
-  if (done.has("control")) [code, out, err] = [rc(done, "control"), text(done, "control"), text(done, "control.err")];
+  if (done.has("control"))
+    [code, out, err] = [rc(done, "control"), text(done, "control"), text(done, "control.err")];
   else if (done.has("stop")) {
     const [rc1, rc2] = [rc(done, "stop"), rc(done, "start")];
     if (rc1 !== 0 && rc2 === 0) [code, out, err] = [0, text(done, "start"), text(done, "start.err")];
@@ -126,7 +154,13 @@ function checkEnable(done: Facts, cmds: [string, string][]): void {
 
 export const service: Module<ServiceArgs> = {
   name: "service",
-  aliases: ["ansible.builtin.service", "ansible.legacy.service", "sysvinit", "ansible.builtin.sysvinit", "ansible.legacy.sysvinit"],
+  aliases: [
+    "ansible.builtin.service",
+    "ansible.legacy.service",
+    "sysvinit",
+    "ansible.builtin.sysvinit",
+    "ansible.legacy.sysvinit",
+  ],
   args: {
     name: { type: "str", required: true },
     state: { type: "str", choices: ["started", "stopped", "reloaded", "restarted"] },
@@ -149,7 +183,15 @@ export const service: Module<ServiceArgs> = {
     const f = await readFacts(ctx, lines);
     if (f.has("systemd") && a.use !== "sysvinit" && a.use !== "service") {
       return runSystemd(
-        { name: a.name, state: a.state ?? null, enabled: a.enabled ?? null, daemon_reload: false, daemon_reexec: false, scope: "system", no_block: false },
+        {
+          name: a.name,
+          state: a.state ?? null,
+          enabled: a.enabled ?? null,
+          daemon_reload: false,
+          daemon_reexec: false,
+          scope: "system",
+          no_block: false,
+        },
         ctx,
       );
     }

@@ -55,9 +55,22 @@ export function parseSystemctlShow(lines: string[]): Record<string, string> {
   return parsed;
 }
 
-const ignored = (out: string) => !out.includes("=") && (out.includes("ignoring request") || out.includes("ignoring command"));
+const ignored = (out: string) =>
+  !out.includes("=") && (out.includes("ignoring request") || out.includes("ignoring command"));
 
-const VALID_ENABLED = new Set(["enabled", "enabled-runtime", "linked", "linked-runtime", "masked", "masked-runtime", "static", "indirect", "disabled", "generated", "transient"]);
+const VALID_ENABLED = new Set([
+  "enabled",
+  "enabled-runtime",
+  "linked",
+  "linked-runtime",
+  "masked",
+  "masked-runtime",
+  "static",
+  "indirect",
+  "disabled",
+  "generated",
+  "transient",
+]);
 
 function systemctlBase(a: SystemdArgs): string {
   let s = "systemctl";
@@ -72,7 +85,9 @@ export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<Mo
   if (unit !== null) {
     for (const g of ["*", "?", "["]) {
       if (unit.includes(g))
-        throw new ModuleFailure(`This module does not currently support using glob patterns, found '${g}' in service name: ${unit}`);
+        throw new ModuleFailure(
+          `This module does not currently support using glob patterns, found '${g}' in service name: ${unit}`,
+        );
     }
   }
   const sc = systemctlBase(a);
@@ -95,7 +110,8 @@ export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<Mo
     );
   }
   const f = await readFacts(ctx, lines);
-  if (f.has("nosystemctl")) throw new ModuleFailure(`Failed to find required executable "systemctl" in paths: ${PATH_MSG}`);
+  if (f.has("nosystemctl"))
+    throw new ModuleFailure(`Failed to find required executable "systemctl" in paths: ${PATH_MSG}`);
   if (f.has("reload") && rc(f, "reload") !== 0)
     throw new ModuleFailure(`failure ${rc(f, "reload")} during daemon-reload: ${text(f, "reload")}`);
   if (f.has("reexec") && rc(f, "reexec") !== 0)
@@ -105,7 +121,13 @@ export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<Mo
   return unitState(a, ctx, unit, f, result);
 }
 
-async function unitState(a: SystemdArgs, ctx: ModuleContext, unit: string, f: Facts, result: ModuleResult): Promise<ModuleResult> {
+async function unitState(
+  a: SystemdArgs,
+  ctx: ModuleContext,
+  unit: string,
+  f: Facts,
+  result: ModuleResult,
+): Promise<ModuleResult> {
   const sc = systemctlBase(a);
   const u = quote(unit);
   const isInitd = f.has("initd");
@@ -126,7 +148,8 @@ async function unitState(a: SystemdArgs, ctx: ModuleContext, unit: string, f: Fa
   else throw new ModuleFailure(err.trim() || `systemctl failed (rc ${rc(f, "show")})`, { rc: rc(f, "show") });
   result.status = status;
   const found = isSystemd || isInitd;
-  if (isInitd && !isSystemd) ctx.warn(`The service (${unit}) is actually an init script but the system is managed by systemd`);
+  if (isInitd && !isSystemd)
+    ctx.warn(`The service (${unit}) is actually an init script but the system is managed by systemd`);
   const missing = () => new ModuleFailure(`Could not find the requested service ${unit}: host`);
 
   const actions: [string, string][] = [];
@@ -144,11 +167,18 @@ async function unitState(a: SystemdArgs, ctx: ModuleContext, unit: string, f: Fa
     if (!found) throw missing();
     const action = a.enabled ? "enable" : "disable";
     let enabled = false;
-    const lines = text(f, "isenabledl").split("\n").filter((l, i, all) => l !== "" || i < all.length - 1);
+    const lines = text(f, "isenabledl")
+      .split("\n")
+      .filter((l, i, all) => l !== "" || i < all.length - 1);
     if (rc(f, "isenabledl") === 0) {
       enabled = !(lines.length === 1 && (lines[0] === "indirect" || lines[0] === "alias"));
     } else if (rc(f, "isenabledl") === 1) {
-      if (a.scope === "system" && isInitd && !text(f, "isenabledl").trim().endsWith("disabled") && f.has("slinks"))
+      if (
+        a.scope === "system" &&
+        isInitd &&
+        !text(f, "isenabledl").trim().endsWith("disabled") &&
+        f.has("slinks")
+      )
         enabled = true;
     }
     result.enabled = enabled;
@@ -166,7 +196,8 @@ async function unitState(a: SystemdArgs, ctx: ModuleContext, unit: string, f: Fa
       const running = ["active", "activating"].includes(status.ActiveState!);
       let action: string | null = null;
       if (a.state === "started") action = running ? null : "start";
-      else if (a.state === "stopped") action = running || status.ActiveState === "deactivating" ? "stop" : null;
+      else if (a.state === "stopped")
+        action = running || status.ActiveState === "deactivating" ? "stop" : null;
       else {
         action = running ? a.state.slice(0, -2) : "start";
         result.state = "started";
@@ -214,7 +245,8 @@ export const systemd: Module<SystemdArgs> = {
   checkMode: true,
   async run(a, ctx) {
     for (const k of ["state", "enabled", "masked"] as const) {
-      if (a[k] != null && a.name == null) throw new ModuleFailure(`missing parameter(s) required by '${k}': name`);
+      if (a[k] != null && a.name == null)
+        throw new ModuleFailure(`missing parameter(s) required by '${k}': name`);
     }
     return runSystemd(a, ctx);
   },

@@ -88,8 +88,13 @@ const JSON_CANDIDATES = new Set(["json", "javascript"]);
 
 /** Python's urlencode of a dict or list of pairs, as Ansible's form_urlencoded. */
 function formUrlencoded(body: unknown): string {
-  const pairs: [string, unknown][] = Array.isArray(body) ? (body as [string, unknown][]) : Object.entries(body as Record<string, unknown>);
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const pairs: [string, unknown][] = Array.isArray(body)
+    ? (body as [string, unknown][])
+    : Object.entries(body as Record<string, unknown>);
+  const enc = (s: string) =>
+    encodeURIComponent(s)
+      .replace(/%20/g, "+")
+      .replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
   return pairs
     .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const]))
     .map(([k, v]) => `${enc(String(k))}=${enc(String(v))}`)
@@ -113,11 +118,19 @@ export const uri: Module<UriArgs> = {
     use_gssapi: { type: "bool", default: false },
     dest: { type: "path" },
     body: { type: "raw" },
-    body_format: { type: "str", default: "raw", choices: ["form-urlencoded", "json", "raw", "form-multipart"] },
+    body_format: {
+      type: "str",
+      default: "raw",
+      choices: ["form-urlencoded", "json", "raw", "form-multipart"],
+    },
     src: { type: "path" },
     method: { type: "str", default: "GET" },
     return_content: { type: "bool", default: false },
-    follow_redirects: { type: "str", default: "safe", choices: ["all", "no", "none", "safe", "urllib2", "yes"] },
+    follow_redirects: {
+      type: "str",
+      default: "safe",
+      choices: ["all", "no", "none", "safe", "urllib2", "yes"],
+    },
     creates: { type: "path" },
     removes: { type: "path" },
     status_code: { type: "list", elements: "int", default: [200] },
@@ -136,11 +149,17 @@ export const uri: Module<UriArgs> = {
   checkMode: false,
   async run(a, ctx): Promise<ModuleResult> {
     for (const k of ["dest", "src", "unix_socket", "client_cert", "client_key", "ca_path"]) {
-      if (a[k] != null) throw new ModuleFailure(`infra's uri module does not support '${k}' yet; use get_url/copy or curl with command`);
+      if (a[k] != null)
+        throw new ModuleFailure(
+          `infra's uri module does not support '${k}' yet; use get_url/copy or curl with command`,
+        );
     }
     const method = a.method.toUpperCase();
-    if (!/^[A-Z]+$/.test(method)) throw new ModuleFailure("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
-    const headers: Record<string, string> = Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    if (!/^[A-Z]+$/.test(method))
+      throw new ModuleFailure("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
+    const headers: Record<string, string> = Object.fromEntries(
+      Object.entries(a.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
     const hasType = Object.keys(headers).some((h) => h.toLowerCase() === "content-type");
     let body = a.body;
     const format = a.body_format.toLowerCase();
@@ -150,8 +169,10 @@ export const uri: Module<UriArgs> = {
     } else if (format === "form-urlencoded") {
       if (typeof body !== "string") body = formUrlencoded(body ?? {});
       if (!hasType) headers["Content-Type"] = "application/x-www-form-urlencoded";
-    } else if (format === "form-multipart") throw new ModuleFailure("infra's uri module does not support body_format=form-multipart yet");
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === "user-agent")) headers["User-Agent"] = String(a.http_agent);
+    } else if (format === "form-multipart")
+      throw new ModuleFailure("infra's uri module does not support body_format=form-multipart yet");
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "user-agent"))
+      headers["User-Agent"] = String(a.http_agent);
     const info = await runHostPython(ctx, PROGRAM, {
       url: a.url,
       method,
@@ -193,10 +214,13 @@ export const uri: Module<UriArgs> = {
     }
     if (typeof out.location === "string") out.location = new URL(out.location, a.url).toString();
     if (!a.status_code.includes(status)) {
-      throw new ModuleFailure(`Status code was ${status} and not [${a.status_code.join(", ")}]: ${String(out.msg ?? "")}`, {
-        ...out,
-        ...(a.return_content ? { content } : {}),
-      });
+      throw new ModuleFailure(
+        `Status code was ${status} and not [${a.status_code.join(", ")}]: ${String(out.msg ?? "")}`,
+        {
+          ...out,
+          ...(a.return_content ? { content } : {}),
+        },
+      );
     }
     return a.return_content ? { ...out, content } : out;
   },

@@ -95,7 +95,21 @@ else:
             fail("Timeout when waiting for search string %s in %s:%s" % (p['search_regex'], host, port) if rx else "Timeout when waiting for %s:%s" % (host, port))
         else:
             fail("Timeout when waiting for search string %s in %s" % (p['search_regex'], path) if rx else "Timeout when waiting for file %s" % path)
-done(state=state, port=port, search_regex=p['search_regex'], match_groups=groups, match_groupdict=groupdict, path=p['path'], elapsed=(now() - start).seconds)
+out = dict(state=state, port=port, search_regex=p['search_regex'], match_groups=groups, match_groupdict=groupdict, path=p['path'], elapsed=(now() - start).seconds)
+if p['path'] is not None:
+    # AnsibleModule.exit_json adds add_path_info to any result that names a path.
+    import grp, pwd, stat
+    if os.path.exists(path):
+        st = os.lstat(path)
+        try: owner = pwd.getpwuid(st.st_uid).pw_name
+        except KeyError: owner = str(st.st_uid)
+        try: group = grp.getgrgid(st.st_gid).gr_name
+        except KeyError: group = str(st.st_gid)
+        kind = 'link' if os.path.islink(path) else 'directory' if os.path.isdir(path) else 'hard' if st.st_nlink > 1 else 'file'
+        out.update(uid=st.st_uid, gid=st.st_gid, owner=owner, group=group, mode='0%03o' % stat.S_IMODE(st.st_mode), state=kind, size=st.st_size)
+    else:
+        out['state'] = 'absent'
+done(**out)
 `;
 
 const CONNECTION_STATES = ["ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT"];
@@ -109,10 +123,18 @@ export const waitFor: Module<WaitForArgs> = {
     connect_timeout: { type: "int", default: 5 },
     delay: { type: "int", default: 0 },
     port: { type: "int" },
-    active_connection_states: { type: "list", elements: "str", default: ["ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"] },
+    active_connection_states: {
+      type: "list",
+      elements: "str",
+      default: ["ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"],
+    },
     path: { type: "path" },
     search_regex: { type: "str" },
-    state: { type: "str", default: "started", choices: ["absent", "drained", "present", "started", "stopped"] },
+    state: {
+      type: "str",
+      default: "started",
+      choices: ["absent", "drained", "present", "started", "stopped"],
+    },
     exclude_hosts: { type: "list", elements: "str" },
     sleep: { type: "int", default: 1 },
     msg: { type: "str" },
@@ -120,17 +142,28 @@ export const waitFor: Module<WaitForArgs> = {
   // Ansible's wait_for does not declare check mode support: the engine skips it in check mode.
   checkMode: false,
   async run(a, ctx): Promise<ModuleResult> {
-    if (a.port && a.path) throw new ModuleFailure("port and path parameter can not both be passed to wait_for", { elapsed: 0 });
+    if (a.port && a.path)
+      throw new ModuleFailure("port and path parameter can not both be passed to wait_for", { elapsed: 0 });
     if (a.path && a.state === "stopped")
-      throw new ModuleFailure("state=stopped should only be used for checking a port in the wait_for module", { elapsed: 0 });
+      throw new ModuleFailure(
+        "state=stopped should only be used for checking a port in the wait_for module",
+        { elapsed: 0 },
+      );
     if (a.path && a.state === "drained")
-      throw new ModuleFailure("state=drained should only be used for checking a port in the wait_for module", { elapsed: 0 });
+      throw new ModuleFailure(
+        "state=drained should only be used for checking a port in the wait_for module",
+        { elapsed: 0 },
+      );
     if (a.exclude_hosts != null && a.state !== "drained")
       throw new ModuleFailure("exclude_hosts should only be with state=drained", { elapsed: 0 });
     for (const s of a.active_connection_states) {
-      if (!CONNECTION_STATES.includes(s)) throw new ModuleFailure(`unknown active_connection_state (${s}) defined`, { elapsed: 0 });
+      if (!CONNECTION_STATES.includes(s))
+        throw new ModuleFailure(`unknown active_connection_state (${s}) defined`, { elapsed: 0 });
     }
-    if (a.state === "drained") throw new ModuleFailure("infra's wait_for does not support state=drained (it reads /proc/net/tcp in Ansible)");
+    if (a.state === "drained")
+      throw new ModuleFailure(
+        "infra's wait_for does not support state=drained (it reads /proc/net/tcp in Ansible)",
+      );
     const r = await runHostPython(ctx, PROGRAM, {
       host: a.host,
       port: a.port ?? null,
@@ -143,7 +176,8 @@ export const waitFor: Module<WaitForArgs> = {
       connect_timeout: a.connect_timeout,
       sleep: a.sleep,
     });
-    if (r.failed) throw new ModuleFailure(String(r.msg), r.elapsed !== undefined ? { elapsed: r.elapsed } : {});
+    if (r.failed)
+      throw new ModuleFailure(String(r.msg), r.elapsed !== undefined ? { elapsed: r.elapsed } : {});
     return { changed: false, ...r };
   },
 };

@@ -19,8 +19,11 @@ export async function runHostPython(
   try {
     out = JSON.parse(last) as Record<string, unknown>;
   } catch {
-    throw new ModuleFailure(`the helper on ${ctx.host} did not answer: ${(r.stderr || r.stdout).trim() || `rc ${r.rc}`}`);
+    throw new ModuleFailure(
+      `the helper on ${ctx.host} did not answer: ${(r.stderr || r.stdout).trim() || `rc ${r.rc}`}`,
+    );
   }
-  if (out.__nopython) throw new ModuleFailure(`python3 is needed on ${ctx.host} for this module (Ansible needs it too)`);
+  if (out.__nopython)
+    throw new ModuleFailure(`python3 is needed on ${ctx.host} for this module (Ansible needs it too)`);
   return out;
 }

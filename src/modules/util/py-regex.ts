@@ -59,7 +59,8 @@ export function pyRegex(pattern: string): PyRegex {
       i = end;
     } else js += c;
   }
-  const jsFlags = (flags.includes("i") ? "i" : "") + (multiline ? "m" : "") + (flags.includes("s") ? "s" : "");
+  const jsFlags =
+    (flags.includes("i") ? "i" : "") + (multiline ? "m" : "") + (flags.includes("s") ? "s" : "");
   let re: RegExp;
   try {
     re = new RegExp(js, jsFlags + "u");
@@ -75,7 +76,16 @@ export function pyRegex(pattern: string): PyRegex {
   return out;
 }
 
-const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", f: "\f", v: "\v", a: "\x07", b: "\b", "\\": "\\" };
+const ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  f: "\f",
+  v: "\v",
+  a: "\x07",
+  b: "\b",
+  "\\": "\\",
+};
 
 /** Python's match.expand(template): `\1`, `\g<1>`, `\g<name>` and the usual escapes; other `\x` stay as written. */
 export function expandTemplate(template: string, m: RegExpExecArray): string {

@@ -33,8 +33,10 @@ export function sysvLines(name: string, status: boolean): string[] {
 }
 
 export async function readFacts(ctx: ModuleContext, script: string[]): Promise<Facts> {
-  const r = await ctx.conn.exec(script.join("\n"), { become: ctx.become });
-  if (r.rc !== 0) throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);
+  // Each line prints its own facts; the last one's exit status means nothing (a loop finding no link ends in 1).
+  const r = await ctx.conn.exec(`${script.join("\n")}\nexit 0`, { become: ctx.become });
+  if (r.rc !== 0)
+    throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);
   const facts: Facts = new Map();
   for (const line of r.stdout.split("\n")) {
     const sp = line.indexOf(" ");

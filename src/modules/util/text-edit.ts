@@ -6,7 +6,16 @@
  */
 import { posix } from "node:path";
 import type { FileDiff, ModuleContext } from "../types.js";
-import { applyScript, askIds, planAttributes, resolveIds, stepFailure, type AttrArgs, type DiffDict, type ResolvedIds } from "./attributes.js";
+import {
+  applyScript,
+  askIds,
+  planAttributes,
+  resolveIds,
+  stepFailure,
+  type AttrArgs,
+  type DiffDict,
+  type ResolvedIds,
+} from "./attributes.js";
 import { dictDiff } from "./diff-text.js";
 import { ModuleFailure } from "./failure.js";
 import { Probe, PROBE_FUNCTIONS, type FsProbe, type FsStat } from "./probe.js";
@@ -135,13 +144,18 @@ export async function saveTextFile(
   });
   const written = content !== undefined ? parseWriteOutput(r.stdout, args.backup && exists) : undefined;
   if (written?.validation) {
-    throw new ModuleFailure(`failed to validate: rc:${written.validation.rc} error:${written.validation.stderr}`);
+    throw new ModuleFailure(
+      `failed to validate: rc:${written.validation.rc} error:${written.validation.stderr}`,
+    );
   }
   if (r.rc === 97) {
     const last = r.stdout.slice(r.stdout.lastIndexOf("\n") + 1);
-    throw new ModuleFailure(stepFailure(plan.steps, 97, last, r.stderr)?.msg ?? "could not set file attributes", {
-      path: t.path,
-    });
+    throw new ModuleFailure(
+      stepFailure(plan.steps, 97, last, r.stderr)?.msg ?? "could not set file attributes",
+      {
+        path: t.path,
+      },
+    );
   }
   if (r.rc !== 0) throw new ModuleFailure(`Could not write ${t.path}: ${r.stderr.trim() || `rc ${r.rc}`}`);
   if (written?.backupFile) out.backupFile = written.backupFile;

@@ -26,10 +26,10 @@ afterAll(async () => {
 
 describe("apt", () => {
   it("installs with a cache update, then does nothing in one round trip", { timeout: 600_000 }, async () => {
-    const r = await run("apt", { name: "sl", update_cache: true, cache_valid_time: 3600 }, conn, B);
-    expect(r).toMatchObject({ changed: true });
+    // The image ships without package lists: the first run must update the cache.
+    const r = await run("apt", { name: "sl", update_cache: true }, conn, B);
+    expect(r).toMatchObject({ changed: true, cache_updated: true });
     expect(typeof r.cache_update_time).toBe("number");
-    expect(typeof r.cache_updated).toBe("boolean");
     expect(r.stdout).toContain("Setting up sl");
     expect(await installed("sl")).toBe("ii");
 
@@ -47,15 +47,21 @@ describe("apt", () => {
 
     const theirs = await ansible(HOST, "apt", { name: "figlet" }, { become: true });
     expect(theirs).toMatchObject({ changed: true });
-    expect(await run("apt", { name: "figlet,sl", state: "present" }, conn, B)).toMatchObject({ changed: false });
+    expect(await run("apt", { name: "figlet,sl", state: "present" }, conn, B)).toMatchObject({
+      changed: false,
+    });
 
     const ours = await run("apt", { name: "figlet", state: "absent", purge: true }, conn, B);
     expect(ours).toMatchObject({ changed: true });
     expect(await installed("figlet")).toBe("none");
-    expect(await ansible(HOST, "apt", { name: "figlet", state: "absent", purge: true }, { become: true })).toMatchObject({
+    expect(
+      await ansible(HOST, "apt", { name: "figlet", state: "absent", purge: true }, { become: true }),
+    ).toMatchObject({
       changed: false,
     });
-    expect(await ansible(HOST, "apt", { name: "sl", state: "latest" }, { become: true })).toMatchObject({ changed: false });
+    expect(await ansible(HOST, "apt", { name: "sl", state: "latest" }, { become: true })).toMatchObject({
+      changed: false,
+    });
     expect(await run("apt", { name: "sl", state: "latest" }, conn, B)).toMatchObject({ changed: false });
   });
 

@@ -36,7 +36,14 @@ function steps(u: string, f: string): Record<string, unknown>[] {
     { name: "cleanup", user: u, special_time: "daily", job: "find /tmp -mtime +7 -delete" },
     { name: "PATH", user: u, env: true, job: "/usr/bin:/bin" },
     { name: "MAILTO", user: u, env: true, job: "ops@example.com", insertafter: "PATH" },
-    { name: "backup", user: u, minute: "30", hour: "3", weekday: "1-5", job: "/usr/local/bin/backup.sh --full" },
+    {
+      name: "backup",
+      user: u,
+      minute: "30",
+      hour: "3",
+      weekday: "1-5",
+      job: "/usr/local/bin/backup.sh --full",
+    },
     { name: "disabled one", user: u, job: "echo off", disabled: true },
     { name: "cleanup", user: u, state: "absent" },
     { name: "backup", user: u, minute: "0", hour: "2", job: "/usr/local/bin/backup.sh" },
@@ -56,7 +63,8 @@ describe("cron", () => {
       steps("infra_t_cron_a", "infra-t-cron-a").map((args) => ({ module: "cron", args })),
     );
     const changed: unknown[] = [];
-    for (const args of steps("infra_t_cron_b", "infra-t-cron-b")) changed.push((await run("cron", args, conn, B)).changed);
+    for (const args of steps("infra_t_cron_b", "infra-t-cron-b"))
+      changed.push((await run("cron", args, conn, B)).changed);
     expect(changed).toEqual(theirs.map((r) => r.changed));
     const a = await snapshot("infra_t_cron_a", "/etc/cron.d/infra-t-cron-a");
     const b = await snapshot("infra_t_cron_b", "/etc/cron.d/infra-t-cron-b");
@@ -65,14 +73,23 @@ describe("cron", () => {
   });
 
   it("no change costs one round trip; check mode and diff", async () => {
-    const job = { name: "backup", user: "infra_t_cron_b", minute: "0", hour: "2", job: "/usr/local/bin/backup.sh" };
+    const job = {
+      name: "backup",
+      user: "infra_t_cron_b",
+      minute: "0",
+      hour: "2",
+      job: "/usr/local/bin/backup.sh",
+    };
     const before = conn.stats.roundTrips;
     expect(await run("cron", job, conn, B)).toMatchObject({ changed: false });
     expect(conn.stats.roundTrips - before).toBe(1);
 
     const old = await sh(HOST, "crontab -l -u infra_t_cron_b");
     const r = await run("cron", { ...job, hour: "4" }, conn, { ...B, check: true, diff: true });
-    expect(r).toMatchObject({ changed: true, diff: { before: old, before_header: 'crontab for user "infra_t_cron_b"' } });
+    expect(r).toMatchObject({
+      changed: true,
+      diff: { before: old, before_header: 'crontab for user "infra_t_cron_b"' },
+    });
     expect((r.diff as { after: string }).after).toContain("0 4 * * * /usr/local/bin/backup.sh");
     expect(await sh(HOST, "crontab -l -u infra_t_cron_b")).toBe(old);
   });
@@ -86,9 +103,15 @@ describe("cron", () => {
     expect(await sh(HOST, `ls /etc/cron.d/${f} 2>/dev/null || echo none`)).toBe("none\n");
 
     const noUser = await run("cron", { name: "x", cron_file: f, job: "true" }, conn, B);
-    expect(noUser).toMatchObject({ failed: true, msg: "To use cron_file=... parameter you must specify user=... as well" });
+    expect(noUser).toMatchObject({
+      failed: true,
+      msg: "To use cron_file=... parameter you must specify user=... as well",
+    });
     const both = await run("cron", { name: "x", special_time: "daily", hour: "1", job: "true" }, conn, B);
-    expect(both).toMatchObject({ failed: true, msg: "You must specify time and date fields or special time." });
+    expect(both).toMatchObject({
+      failed: true,
+      msg: "You must specify time and date fields or special time.",
+    });
     const badChoice = await run("cron", { name: "x", special_time: "sometimes", job: "true" }, conn, B);
     expect(badChoice.msg).toBe(
       "value of special_time must be one of: reboot, yearly, annually, monthly, weekly, daily, hourly, got: sometimes",

@@ -67,33 +67,46 @@ describe("apt decisions", () => {
     ]),
   };
   it("reads apt-cache policy", () => {
-    expect(facts.policy.get("cron")).toEqual({ installed: "3.0pl1-162", candidate: "3.0pl1-163", versions: ["3.0pl1-163", "3.0pl1-162"] });
+    expect(facts.policy.get("cron")).toEqual({
+      installed: "3.0pl1-162",
+      candidate: "3.0pl1-163",
+      versions: ["3.0pl1-163", "3.0pl1-162"],
+    });
   });
   it("package_status: installed, version match, what can be installed, files left", () => {
     expect(packageStatus(facts, "sl", null, null, "install")).toEqual([false, false, "5.02-1+b1", false]);
     expect(packageStatus(facts, "cron", null, null, "install")).toEqual([true, true, "3.0pl1-163", true]);
     expect(packageStatus(facts, "cron", "=", "3.0pl1-162", "install")).toEqual([true, true, null, true]);
     expect(packageStatus(facts, "cron", ">=", "4", "install")).toEqual([true, false, null, true]);
-    expect(packageStatus(facts, "mail-transport-agent", null, null, "install")).toEqual([false, false, true, false]);
-    expect(() => packageStatus(facts, "nope", null, null, "install")).toThrow("No package matching 'nope' is available");
+    expect(packageStatus(facts, "mail-transport-agent", null, null, "install")).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(() => packageStatus(facts, "nope", null, null, "install")).toThrow(
+      "No package matching 'nope' is available",
+    );
     expect(packageStatus(facts, "nope", null, null, "remove")).toEqual([false, false, null, false]);
   });
   it("splits specs and cuts apt-get's output for the diff", () => {
     expect(packageSplit("sl=5.02*")).toEqual(["sl", "=", "5.02*"]);
     expect(packageSplit("sl>=5")).toEqual(["sl", ">=", "5"]);
     expect(packageSplit("sl")).toEqual(["sl", null, null]);
-    const out = "Reading package lists...\nReading state information...\nThe following NEW packages will be installed:\n  sl\n0 upgraded, 1 newly installed, 0 to remove\nInst sl\n";
-    expect(parseDiff(out)).toEqual({ prepared: "The following NEW packages will be installed:\n  sl\n0 upgraded, 1 newly installed, 0 to remove" });
+    const out =
+      "Reading package lists...\nReading state information...\nThe following NEW packages will be installed:\n  sl\n0 upgraded, 1 newly installed, 0 to remove\nInst sl\n";
+    expect(parseDiff(out)).toEqual({
+      prepared:
+        "The following NEW packages will be installed:\n  sl\n0 upgraded, 1 newly installed, 0 to remove",
+    });
   });
 });
 
 describe("pip decisions", () => {
   it("recovers names split at commas", () => {
-    expect(recoverPackageNames(["django>1.11.1", "<1.11.3", "ipaddress", "simpleproject>1.1.0", "<2.0.0"])).toEqual([
-      "django>1.11.1,<1.11.3",
-      "ipaddress",
-      "simpleproject>1.1.0,<2.0.0",
-    ]);
+    expect(
+      recoverPackageNames(["django>1.11.1", "<1.11.3", "ipaddress", "simpleproject>1.1.0", "<2.0.0"]),
+    ).toEqual(["django>1.11.1,<1.11.3", "ipaddress", "simpleproject>1.1.0,<2.0.0"]);
     expect(recoverPackageNames(["requests[security,socks]"])).toEqual(["requests[security,socks]"]);
   });
   it("checks requirements against pip list --format=freeze", () => {
@@ -120,7 +133,16 @@ describe("service status", () => {
     expect(psRunning("mysql 9 /usr/sbin/mariadbd\n", "mariadbd")).toBe(true);
   });
   it("parses systemctl show with multi-line Exec values", () => {
-    const s = parseSystemctlShow(["ActiveState=active", "ExecStart={ path=/bin/x ;", " argv[]=/bin/x }", "Description={weird"]);
-    expect(s).toEqual({ ActiveState: "active", ExecStart: "{ path=/bin/x ;\n argv[]=/bin/x }", Description: "{weird" });
+    const s = parseSystemctlShow([
+      "ActiveState=active",
+      "ExecStart={ path=/bin/x ;",
+      " argv[]=/bin/x }",
+      "Description={weird",
+    ]);
+    expect(s).toEqual({
+      ActiveState: "active",
+      ExecStart: "{ path=/bin/x ;\n argv[]=/bin/x }",
+      Description: "{weird",
+    });
   });
 });

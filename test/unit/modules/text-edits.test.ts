@@ -11,7 +11,15 @@ import { expandTemplate, pyRegex } from "../../../src/modules/util/py-regex.js";
 import { readLines } from "../../../src/modules/util/text-edit.js";
 
 const li = (o: Partial<LineinfileArgs>): LineinfileArgs =>
-  ({ path: "/x", state: "present", backrefs: false, create: false, firstmatch: false, backup: false, ...o }) as LineinfileArgs;
+  ({
+    path: "/x",
+    state: "present",
+    backrefs: false,
+    create: false,
+    firstmatch: false,
+    backup: false,
+    ...o,
+  }) as LineinfileArgs;
 
 describe("pyRegex", () => {
   it("keeps Python's $ (end or before a final newline) for lines read with their newline", () => {
@@ -36,24 +44,36 @@ describe("lineinfile edits", () => {
   it("replaces the last match, or the first with firstmatch", () => {
     const two = readLines("a=1\nb\na=2\n");
     expect(presentLines(two, li({ regexp: "^a=", line: "a=9" })).lines.join("")).toBe("a=1\nb\na=9\n");
-    expect(presentLines(two, li({ regexp: "^a=", line: "a=9", firstmatch: true })).lines.join("")).toBe("a=9\nb\na=2\n");
+    expect(presentLines(two, li({ regexp: "^a=", line: "a=9", firstmatch: true })).lines.join("")).toBe(
+      "a=9\nb\na=2\n",
+    );
   });
   it("inserts after the last insertafter match, before the first with firstmatch", () => {
     const r = presentLines(text, li({ line: "X", insertafter: "^Port" }));
     expect(r).toMatchObject({ changed: true, msg: "line added" });
     expect(r.lines.join("")).toBe("# c\nPort 22\nX\n#Root yes\n");
-    expect(presentLines(text, li({ line: "X", insertbefore: "^#" })).lines.join("")).toBe("# c\nPort 22\nX\n#Root yes\n");
-    expect(presentLines(text, li({ line: "X", insertbefore: "^#", firstmatch: true })).lines.join("")).toBe("X\n# c\nPort 22\n#Root yes\n");
+    expect(presentLines(text, li({ line: "X", insertbefore: "^#" })).lines.join("")).toBe(
+      "# c\nPort 22\nX\n#Root yes\n",
+    );
+    expect(presentLines(text, li({ line: "X", insertbefore: "^#", firstmatch: true })).lines.join("")).toBe(
+      "X\n# c\nPort 22\n#Root yes\n",
+    );
   });
   it("leaves an existing line alone and adds a newline to an unterminated last line", () => {
     expect(presentLines(text, li({ line: "Port 22" }))).toMatchObject({ changed: false, msg: "" });
     expect(presentLines(readLines("a"), li({ line: "b" })).lines.join("")).toBe("a\nb\n");
   });
   it("backrefs without a match changes nothing", () => {
-    expect(presentLines(text, li({ regexp: "^Nope (\\d+)", line: "\\1", backrefs: true })).changed).toBe(false);
+    expect(presentLines(text, li({ regexp: "^Nope (\\d+)", line: "\\1", backrefs: true })).changed).toBe(
+      false,
+    );
   });
   it("removes every matching line and counts them", () => {
-    expect(absentLines(text, li({ state: "absent", regexp: "^#" }))).toMatchObject({ changed: true, found: 2, msg: "2 line(s) removed" });
+    expect(absentLines(text, li({ state: "absent", regexp: "^#" }))).toMatchObject({
+      changed: true,
+      found: 2,
+      msg: "2 line(s) removed",
+    });
   });
 });
 
