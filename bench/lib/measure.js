@@ -1,0 +1,61 @@
+/* global Buffer, performance */
+/**
+ * One timed run of a command: wall time measured here, peak RSS from GNU time (%M, the largest process of the
+ * run's tree), exit code, and the PLAY RECAP counts parsed from the output so a benchmark can tell a no-op run
+ * that changed something from one that did not.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const GNU_TIME = "/usr/bin/time";
+
+export async function timed(cmd, args, { cwd, env } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "infra-bench-"));
+  const rssFile = join(dir, "rss");
+  const withTime = existsSync(GNU_TIME);
+  const [file, argv] = withTime ? [GNU_TIME, ["-f", "%M", "-o", rssFile, cmd, ...args]] : [cmd, args];
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Promise((resolve, reject) => {
+    const child = spawn(file, argv, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", reject);
+    child.on("close", (c) =>
+      resolve({ code: c, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+    );
+  });
+  const seconds = (performance.now() - started) / 1000;
+  let rssMB;
+  if (withTime) {
+    const kb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+    if (Number.isFinite(kb)) rssMB = kb / 1024;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { code, seconds, rssMB, recap: parseRecap(stdout), stdout, stderr };
+}
+
+/** PLAY RECAP lines → {host: {ok, changed, unreachable, failed, skipped, …}}. */
+export function parseRecap(text) {
+  const out = {};
+  const at = text.lastIndexOf("PLAY RECAP");
+  if (at < 0) return out;
+  for (const line of text.slice(at).split("\n").slice(1)) {
+    const m = /^(\S+)\s+:\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    out[m[1]] = Object.fromEntries([...m[2].matchAll(/(\w+)=(\d+)/g)].map(([, k, v]) => [k, Number(v)]));
+  }
+  return out;
+}
+
+/** Sum of one recap field over every host. */
+export function recapTotal(recap, field) {
+  return Object.values(recap).reduce((n, c) => n + (c[field] ?? 0), 0);
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` (after `npm run build`): ansible-playbook against `infra apply` on the same lab hosts, runs of
+ * the two tools alternating, for converge from fresh containers, a no-op re-run and a --check run; then
+ * `infra check --lab 10`. Prints medians, min–max and ratios, and writes bench/results.json.
+ *
+ *   node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50] [--modes converge,noop,check]
+ *                     [--no-grade] [--keep]
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+if (!existsSync(join(ROOT, "dist/cli/run.js"))) {
+  console.error("bench: dist/ is missing; run `npm run build` first");
+  process.exit(2);
+}
+const { timed, recapTotal } = await import("./lib/measure.js");
+const { summary } = await import("./lib/stats.js");
+const { ensureLab, freshLab, removeLab } = await import("./lib/labs.js");
+const { countRoundTrips } = await import("./lib/round-trips.js");
+const S = await import("./lib/scenarios.js");
+const { table, verdicts } = await import("./lib/report.js");
+
+const { values: opt } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    "big-runs": { type: "string", default: "3" },
+    only: { type: "string" },
+    modes: { type: "string" },
+    "no-grade": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const only = opt.only?.split(",");
+const modes = opt.modes?.split(",") ?? S.MODES;
+const log = (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+
+/** One run of one tool; a failed run is reported and kept out of the medians. */
+async function runTool(tool, c, mode, scenario) {
+  const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env });
+  const changed = recapTotal(r.recap, "changed");
+  const bad = r.code !== 0 || (mode !== "converge" && changed !== 0);
+  log(
+    `${scenario.id} ${mode} ${tool}: ${r.seconds.toFixed(2)} s, rc ${r.code}, changed ${changed}${bad ? "  <-- not counted" : ""}`,
+  );
+  if (bad) log((r.stdout + r.stderr).split("\n").slice(-25).join("\n"));
+  return bad ? { ...r, seconds: NaN } : r;
+}
+
+async function scenarioMode(s, mode, runs) {
+  const times = { ansible: [], infra: [] };
+  const rss = { ansible: [], infra: [] };
+  let inventory = await ensureLab(s.lab, s.hosts, ROOT);
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 ? ["infra", "ansible"] : ["ansible", "infra"];
+    for (const tool of order) {
+      if (mode === "converge") inventory = await freshLab(s.lab, s.hosts, ROOT);
+      const build = tool === "ansible" ? S.ansibleCommand : S.infraCommand;
+      const r = await runTool(tool, build(s, inventory, mode), mode, s);
+      times[tool].push(r.seconds);
+      if (r.rssMB !== undefined) rss[tool].push(r.rssMB);
+    }
+  }
+  if (mode === "converge") inventory = await freshLab(s.lab, s.hosts, ROOT);
+  const rt = await countRoundTrips({ cwd: ROOT, inventory, playbook: s.playbook, check: mode === "check" });
+  return {
+    scenario: s.id,
+    hosts: s.hosts,
+    mode,
+    runs,
+    ansible: summary(times.ansible),
+    infra: summary(times.infra),
+    ansibleRuns: times.ansible,
+    infraRuns: times.infra,
+    ansibleRssMB: rss.ansible.length ? Math.max(...rss.ansible) : undefined,
+    infraRssMB: rss.infra.length ? Math.max(...rss.infra) : undefined,
+    roundTrips: rt,
+  };
+}
+
+async function grade(s, runs) {
+  const inventory = await ensureLab(s.lab, s.hosts, ROOT);
+  const times = [];
+  const rss = [];
+  for (let i = 0; i < runs; i++) {
+    const c = S.gradeCommand(inventory);
+    const r = await timed(c.cmd, c.args, { cwd: ROOT });
+    // Exit 1 means "not full marks" (this repository has no backup_restore.md); 2 and up mean it could not run.
+    const ok = r.code === 0 || r.code === 1;
+    log(`infra check --lab 10: ${r.seconds.toFixed(2)} s, rc ${r.code}${ok ? "" : "  <-- not counted"}`);
+    times.push(ok ? r.seconds : NaN);
+    if (r.rssMB !== undefined) rss.push(r.rssMB);
+  }
+  return {
+    hosts: s.hosts,
+    time: summary(times),
+    runs: times,
+    rssMB: rss.length ? Math.max(...rss) : undefined,
+  };
+}
+
+const version = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8" }).split("\n")[0].trim();
+  } catch {
+    return undefined;
+  }
+};
+
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    loadavgAtStart: loadavg(),
+    node: process.version,
+    ansible: version("ansible-playbook", ["--version"]),
+  },
+  scenarios: [],
+  targets: S.TARGETS,
+};
+const hasGrade = existsSync(join(ROOT, "dist/cli/commands/check.js"));
+for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
+  const runs = Number(s.big ? opt["big-runs"] : opt.runs);
+  for (const mode of modes) {
+    log(`${s.id}: ${mode}, ${runs} run(s) per tool on ${s.hosts} host(s)`);
+    results.scenarios.push(await scenarioMode(s, mode, runs));
+    writeFileSync(join(ROOT, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+  }
+  if (s.gradeAfter && hasGrade && !opt["no-grade"]) results.grade = await grade(s, runs);
+  if (!opt.keep && s.lab !== S.SCENARIOS[S.SCENARIOS.indexOf(s) + 1]?.lab) await removeLab(s.lab, ROOT);
+}
+results.machine.loadavgAtEnd = loadavg();
+results.verdicts = verdicts(results);
+writeFileSync(join(ROOT, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+console.log(table(results));
+console.log("");
+for (const v of results.verdicts)
+  console.log(`${v.met ? "met   " : "missed"} ${v.scenario} ${v.mode}: ${v.want}, found ${v.found}`);
+if (!hasGrade) console.log("infra check is not built: its scenario was left out");
+console.log(
+  `load average at start ${results.machine.loadavgAtStart.map((x) => x.toFixed(1)).join(" ")}, at end ${results.machine.loadavgAtEnd.map((x) => x.toFixed(1)).join(" ")}`,
+);
