@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { formatError, isInfraError, ExitCode } from "../util/errors.js";
 import { registerApply } from "./commands/apply.js";
 import { registerCheck } from "./commands/check.js";
+import { registerDocs } from "./commands/docs.js";
 import { registerLab } from "./commands/lab.js";
 import { registerVault } from "./commands/vault.js";
 import { packageVersion } from "./version.js";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerApply(program);
   registerCheck(program);
+  registerDocs(program);
   registerLab(program);
   registerVault(program);
   return program;
