@@ -16,8 +16,16 @@ export function compareDocument(file: string, label: string, rendered: string): 
   if (!existsSync(file)) return { upToDate: false, diff: "", missing: true };
   const committed = readFileSync(file, "utf8");
   if (committed === rendered) return { upToDate: true, diff: "", missing: false };
-  const diff = createTwoFilesPatch(`${label} (committed)`, `${label} (rendered)`, committed, rendered, "", "", {
-    context: 3,
-  });
+  const diff = createTwoFilesPatch(
+    `${label} (committed)`,
+    `${label} (rendered)`,
+    committed,
+    rendered,
+    "",
+    "",
+    {
+      context: 3,
+    },
+  );
   return { upToDate: false, diff, missing: false };
 }

@@ -32,7 +32,8 @@ export function roleTasks(role: Role): Task[] {
 }
 
 export function jobKind(command: string): JobKind {
-  if (!/\bduplicity\b/.test(command)) return /\b(mysqldump|mariadb-dump|influxd\s+backup|pg_dump)\b/.test(command) ? "dump" : "other";
+  if (!/\bduplicity\b/.test(command))
+    return /\b(mysqldump|mariadb-dump|influxd\s+backup|pg_dump)\b/.test(command) ? "dump" : "other";
   if (/\bremove-(all-but-n-full|older-than|all-inc-of-but-n-full)\b/.test(command)) return "retention";
   if (/\bfull\b/.test(command)) return "full";
   if (/\bincr(emental)?\b/.test(command)) return "incremental";
@@ -66,7 +67,9 @@ function fromTemplate(role: Role, task: Task, t: Templar): BackupJob[] {
 function fromCronModule(task: Task, t: Templar): BackupJob[] {
   const a = t.template(task.args) as Record<string, unknown>;
   if (!a.cron_file || a.state === "absent" || !a.job || task.loop !== undefined) return [];
-  const file = String(a.cron_file).startsWith("/") ? String(a.cron_file) : `/etc/cron.d/${String(a.cron_file)}`;
+  const file = String(a.cron_file).startsWith("/")
+    ? String(a.cron_file)
+    : `/etc/cron.d/${String(a.cron_file)}`;
   const field = (k: string) => String(a[k] ?? "*");
   const schedule = a.special_time
     ? `@${String(a.special_time)}`
@@ -78,6 +81,10 @@ function fromCronModule(task: Task, t: Templar): BackupJob[] {
 /** Every cron job the role puts in /etc/cron.d, in the order its tasks write them. */
 export function roleCronJobs(role: Role, t: Templar): BackupJob[] {
   return roleTasks(role).flatMap((task) =>
-    task.action === "template" ? fromTemplate(role, task, t) : task.action === "cron" ? fromCronModule(task, t) : [],
+    task.action === "template"
+      ? fromTemplate(role, task, t)
+      : task.action === "cron"
+        ? fromCronModule(task, t)
+        : [],
   );
 }

@@ -74,7 +74,8 @@ function retentionWords(jobs: BackupJob[]): string[] {
     .filter((j) => j.kind === "retention")
     .map((j) => {
       const n = /remove-all-but-n-full\s+(\d+)/.exec(j.command);
-      if (n) return `the newest ${n[1]} full chain${n[1] === "1" ? "" : "s"} are kept, older chains are removed`;
+      if (n)
+        return `the newest ${n[1]} full chain${n[1] === "1" ? "" : "s"} are kept, older chains are removed`;
       const age = /remove-older-than\s+(\S+)/.exec(j.command);
       if (age) return `backups older than ${age[1]} are removed`;
       return j.command;
@@ -97,10 +98,19 @@ function manages(plays: Play[], hosts: Set<string>, inventory: Inventory, name: 
   return plays
     .filter((p) => selectHosts(inventory, p.hosts).some((h) => hosts.has(h.name)))
     .flatMap((p) => p.loadedRoles.flatMap(roleTasks))
-    .some((t) => ["service", "systemd", "apt", "package"].includes(t.action) && JSON.stringify(t.args).includes(name));
+    .some(
+      (t) =>
+        ["service", "systemd", "apt", "package"].includes(t.action) && JSON.stringify(t.args).includes(name),
+    );
 }
 
-function serviceDoc(def: ServiceDef, plays: Play[], inventory: Inventory, tracker: SecretTracker, zone: string): ServiceDoc | undefined {
+function serviceDoc(
+  def: ServiceDef,
+  plays: Play[],
+  inventory: Inventory,
+  tracker: SecretTracker,
+  zone: string,
+): ServiceDoc | undefined {
   const mine = servicePlays(plays, def.role);
   if (!mine.length) return undefined;
   const play = mine[0]!;
@@ -119,9 +129,14 @@ function serviceDoc(def: ServiceDef, plays: Play[], inventory: Inventory, tracke
   const upload = raw.find((j) => j.kind === "full" || j.kind === "incremental");
   const user = upload?.user ?? (isDefined(t, "backup_user") ? v("backup_user") : "backup");
   const home = isDefined(t, "backup_home") ? v("backup_home") : `/home/${user}`;
-  const encrypted = upload ? !/--no-encryption\b/.test(upload.command) : !/--no-encryption/.test(v("backup_duplicity_options"));
+  const encrypted = upload
+    ? !/--no-encryption\b/.test(upload.command)
+    : !/--no-encryption/.test(v("backup_duplicity_options"));
   const uploads = raw.filter((j) => j.kind === "full" || j.kind === "incremental").map((j) => j.schedule);
-  const loss = worstDataLoss(raw.filter((j) => j.kind === "dump").map((j) => j.schedule), uploads);
+  const loss = worstDataLoss(
+    raw.filter((j) => j.kind === "dump").map((j) => j.schedule),
+    uploads,
+  );
   return {
     id: def.id,
     title: def.title,
@@ -148,10 +163,14 @@ function serviceDoc(def: ServiceDef, plays: Play[], inventory: Inventory, tracke
 
 /** The time every backup must be finished by (variable backup_deadline_utc, "01:00" in the course). */
 function deadlineOf(t: Templar | undefined): string | undefined {
-  return t && isDefined(t, "backup_deadline_utc") ? varText(t, "backup_deadline_utc", "the deadline") : undefined;
+  return t && isDefined(t, "backup_deadline_utc")
+    ? varText(t, "backup_deadline_utc", "the deadline")
+    : undefined;
 }
 
-export async function loadDocModel(opts: DocOptions = {}): Promise<{ model: DocModel; tracker: SecretTracker }> {
+export async function loadDocModel(
+  opts: DocOptions = {},
+): Promise<{ model: DocModel; tracker: SecretTracker }> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const config = loadConfig(cwd, process.env);
   const inventorySources = opts.inventory?.length ? opts.inventory : config.inventory;
@@ -178,7 +197,9 @@ export async function loadDocModel(opts: DocOptions = {}): Promise<{ model: DocM
     return isDefined(t, "backup_local_zone") ? varText(t, "backup_local_zone", firstHost.name) : undefined;
   };
   const zone = opts.zone ?? zoneFromVars() ?? DEFAULT_ZONE;
-  const services = SERVICES.map((s) => serviceDoc(s, pb.plays, inventory, tracker, zone)).filter((s): s is ServiceDoc => !!s);
+  const services = SERVICES.map((s) => serviceDoc(s, pb.plays, inventory, tracker, zone)).filter(
+    (s): s is ServiceDoc => !!s,
+  );
   if (!services.length)
     throw new InfraError(`${playbook} runs none of the backup roles infra docs knows`, {
       hint: `Known roles: ${SERVICES.map((s) => s.role).join(", ")}.`,
@@ -190,10 +211,15 @@ export async function loadDocModel(opts: DocOptions = {}): Promise<{ model: DocM
   const t0 = firstHost ? hostTemplar({ inventory, host: firstHost, play: anyPlay, tracker }) : undefined;
   const holds = (name: string) => [
     ...services.filter((s) => s.hosts.includes(name)).map((s) => `${s.title} (${s.database})`),
-    ...(serverPlays.some((p) => selectHosts(inventory, p.hosts).some((h) => h.name === name)) || name === serverHost ? ["the backups"] : []),
+    ...(serverPlays.some((p) => selectHosts(inventory, p.hosts).some((h) => h.name === name)) ||
+    name === serverHost
+      ? ["the backups"]
+      : []),
   ];
   const inventoryPath = inventory.sources[0] ?? "";
-  const timed = services.flatMap((s) => s.jobs.map((j) => ({ s, j, left: j.margin ? minutesBefore(j.schedule, deadlineOf(t0)!) : undefined })));
+  const timed = services.flatMap((s) =>
+    s.jobs.map((j) => ({ s, j, left: j.margin ? minutesBefore(j.schedule, deadlineOf(t0)!) : undefined })),
+  );
   const last = timed.filter((x) => x.left !== undefined).sort((a, b) => a.left! - b.left!)[0];
   const model: DocModel = {
     playbook,
@@ -209,11 +235,16 @@ export async function loadDocModel(opts: DocOptions = {}): Promise<{ model: DocM
     },
     services,
     sla: readSla(resolve(cwd, opts.sla ?? "backup_sla.md")),
-    rtoTarget: t0 && isDefined(t0, "backup_rto") ? varText(t0, "backup_rto", "backup_rto") : "2 hours per service",
+    rtoTarget:
+      t0 && isDefined(t0, "backup_rto") ? varText(t0, "backup_rto", "backup_rto") : "2 hours per service",
     retention: [...new Set(services.flatMap((s) => s.retention))],
     hosts: [...inventory.hosts.values()]
       .filter((h) => !h.implicit)
-      .map((h) => ({ name: h.name, groups: h.groupNames().filter((g) => g !== "ungrouped"), holds: holds(h.name) }))
+      .map((h) => ({
+        name: h.name,
+        groups: h.groupNames().filter((g) => g !== "ungrouped"),
+        holds: holds(h.name),
+      }))
       .filter((h) => h.holds.length),
   };
   return { model, tracker };

@@ -36,7 +36,8 @@ export function durationWords(minutes: number): string {
 export function minutesBefore(schedule: string, deadline: string): number | undefined {
   const f = schedule.split(/\s+/);
   const [dh, dm] = deadline.split(":").map(Number);
-  if (!/^\d+$/.test(f[0] ?? "") || !/^\d+$/.test(f[1] ?? "") || dh === undefined || dm === undefined) return undefined;
+  if (!/^\d+$/.test(f[0] ?? "") || !/^\d+$/.test(f[1] ?? "") || dh === undefined || dm === undefined)
+    return undefined;
   const start = Number(f[1]) * 60 + Number(f[0]);
   return (((dh * 60 + dm - start) % 1440) + 1440) % 1440;
 }

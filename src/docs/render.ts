@@ -24,7 +24,9 @@ function environment(dir: string): typeof Handlebars {
   const partials = `${dir}partials/`;
   for (const f of readdirSync(partials).filter((n) => n.endsWith(".md.hbs")))
     hb.registerPartial(f.slice(0, -".md.hbs".length), readFileSync(partials + f, "utf8"));
-  hb.registerHelper("join", (list: unknown, sep: unknown) => (Array.isArray(list) ? list.join(String(sep)) : ""));
+  hb.registerHelper("join", (list: unknown, sep: unknown) =>
+    Array.isArray(list) ? list.join(String(sep)) : "",
+  );
   hb.registerHelper("bold", (list: string[]) => list.map((h) => `**${h}**`).join(", "));
   hb.registerHelper("onHosts", (list: string[]) =>
     list.length === 1 ? `On **${list[0]}**` : `On each of ${list.map((h) => `**${h}**`).join(", ")}`,
@@ -36,7 +38,12 @@ function environment(dir: string): typeof Handlebars {
 }
 
 /** Renders docs/<name>.hbs with the model; refuses output that would print a vault secret. */
-export function renderDocument(name: string, model: DocModel, tracker?: SecretTracker, dir = TEMPLATE_DIR): string {
+export function renderDocument(
+  name: string,
+  model: DocModel,
+  tracker?: SecretTracker,
+  dir = TEMPLATE_DIR,
+): string {
   const hb = environment(dir);
   let text: string;
   try {

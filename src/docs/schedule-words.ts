@@ -52,7 +52,7 @@ function compactDays(field: string): string {
   if (!/^\d(,\d)*$/.test(field)) return field;
   const days = field.split(",").map(Number);
   const runs: string[] = [];
-  for (let i = 0; i < days.length; ) {
+  for (let i = 0; i < days.length;) {
     let j = i;
     while (j + 1 < days.length && days[j + 1] === days[j]! + 1) j++;
     runs.push(j - i >= 2 ? `${days[i]}-${days[j]}` : days.slice(i, j + 1).join(","));
@@ -80,7 +80,7 @@ function shiftWeekdays(field: string, shift: number): string | undefined {
     if (!m) return undefined;
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    for (let d = from; d <= to; d++) days.add((((d % 7) + shift) % 7 + 7) % 7);
+    for (let d = from; d <= to; d++) days.add(((((d % 7) + shift) % 7) + 7) % 7);
   }
   return [...days].sort((a, b) => a - b).join(",");
 }

@@ -21,8 +21,24 @@ export interface ServiceDef {
 }
 
 export const SERVICES: ServiceDef[] = [
-  { id: "mysql", title: "MySQL", role: "mysql_backup", prefix: "mysql_backup_", heading: "/mysql|mariadb/i", parts: "table", records: "rows" },
-  { id: "influxdb", title: "InfluxDB", role: "influxdb_backup", prefix: "influxdb_backup_", heading: "/influx/i", parts: "measurement", records: "points" },
+  {
+    id: "mysql",
+    title: "MySQL",
+    role: "mysql_backup",
+    prefix: "mysql_backup_",
+    heading: "/mysql|mariadb/i",
+    parts: "table",
+    records: "rows",
+  },
+  {
+    id: "influxdb",
+    title: "InfluxDB",
+    role: "influxdb_backup",
+    prefix: "influxdb_backup_",
+    heading: "/influx/i",
+    parts: "measurement",
+    records: "points",
+  },
 ];
 
 export function serviceById(id: string): ServiceDef | undefined {
