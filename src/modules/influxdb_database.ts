@@ -21,7 +21,7 @@ export const influxdbDatabase: Module<InfluxDatabaseArgs> = {
   },
   checkMode: true,
   async run(a, ctx) {
-    const session = influxSession(ctx, a);
+    const session = await influxSession(ctx, a);
     try {
       const client = session.client();
       const names = await client.getDatabaseNames().catch((e: unknown) => {

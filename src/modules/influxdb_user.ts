@@ -161,7 +161,7 @@ export const influxdbUser: Module<InfluxUserArgs> = {
   },
   checkMode: true,
   async run(a, ctx) {
-    const session = influxSession(ctx, a);
+    const session = await influxSession(ctx, a);
     try {
       return await apply(a, ctx, session);
     } finally {

@@ -9,7 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
-import { InfluxDB } from "influx";
+import type { InfluxDB } from "influx";
 import type { ArgSpec } from "../args.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "../util/failure.js";
@@ -59,9 +59,11 @@ export interface InfluxSession {
   close(): void;
 }
 
-export function influxSession(ctx: ModuleContext, a: InfluxArgs): InfluxSession {
+/** The `influx` package is loaded on first use: most runs never talk to InfluxDB and it costs ~0.1 s to load. */
+export async function influxSession(ctx: ModuleContext, a: InfluxArgs): Promise<InfluxSession> {
   const forward = ctx.conn.forward?.bind(ctx.conn);
   if (!forward) throw new ModuleFailure(`${ctx.host}: this connection cannot open tunnels to InfluxDB`);
+  const { InfluxDB } = await import("influx");
   const Agent = a.ssl ? https.Agent : http.Agent;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   type Create = (opts: object, cb: (err: Error | null, s?: Duplex) => void) => undefined;

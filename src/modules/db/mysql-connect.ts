@@ -6,7 +6,7 @@
  * Credentials follow PyMySQL: login_user/login_password, else the option file's [client] values, else the host
  * user's name and an empty password. Errors read as PyMySQL prints them: `(1698, "Access denied for …")`.
  */
-import mysql from "mysql2/promise";
+import type { Connection as MysqlConnection } from "mysql2/promise";
 import { strRepr } from "../../template/values.js";
 import type { ArgSpec } from "../args.js";
 import type { ModuleContext } from "../types.js";
@@ -131,8 +131,10 @@ export async function mysqlConnect(
     );
   }
   const cfg = h.config;
-  let db: mysql.Connection;
+  let db: MysqlConnection;
   try {
+    // Loaded on first use: most runs never talk to MySQL and mysql2 costs ~0.1 s to load.
+    const { default: mysql } = await import("mysql2/promise");
     db = await mysql.createConnection({
       stream: relay.stream as never,
       user: login.user || cfg.user || h.getuser,
