@@ -20,6 +20,7 @@ import {
 } from "yaml";
 import { ExitCode, InfraError, type SourceLocation } from "./errors.js";
 import { VaultString } from "../vault/vault-string.js";
+import { assertPrintable, decodeUtf8 } from "./yaml-stream.js";
 
 /** A string Ansible must never template (`!unsafe`). */
 export class UnsafeText {
@@ -82,6 +83,7 @@ function excerptAt(source: string, line: number): string {
 
 /** Parse YAML text. Syntax errors become InfraErrors with file:line:column and the offending line. */
 export function parseYaml(source: string, file: string): ParsedYaml {
+  assertPrintable(source, file);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, {
     version: "1.1",
@@ -99,7 +101,8 @@ export function parseYaml(source: string, file: string): ParsedYaml {
   });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
-    const err = doc.errors[0];
+    // Tags nobody knows and YAML versions other than 1.x are warnings to `yaml` but errors to PyYAML.
+    const err = doc.errors[0] ?? doc.warnings.find((w) => FATAL_WARNINGS.has(w.code));
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
       throw new InfraError(`YAML syntax error: ${firstLine(err.message)}`, {
@@ -115,8 +118,25 @@ export function parseYaml(source: string, file: string): ParsedYaml {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, column: p.col };
   };
-  const documents = list.map((doc) => convert(doc.contents as Node | null, doc, at));
+  const documents = list.map((doc) => convert(doc.contents as Node | null, doc, at, source));
   return { documents, source };
+}
+
+const FATAL_WARNINGS = new Set(["TAG_RESOLVE_FAILED", "BAD_DIRECTIVE"]);
+
+/** A construction error (PyYAML's ConstructorError) at a node: undefined alias, unhashable key, bad merge. */
+function constructError(
+  message: string,
+  loc: SourceLocation,
+  source: string | undefined,
+  hint?: string,
+): InfraError {
+  return new InfraError(`YAML syntax error: ${message}`, {
+    location: loc,
+    excerpt: source === undefined || loc.line === undefined ? undefined : excerptAt(source, loc.line),
+    hint: hint ?? "Check the indentation and quoting on this line or the one before it.",
+    exitCode: ExitCode.parse,
+  });
 }
 
 function firstLine(s: string): string {
@@ -125,9 +145,24 @@ function firstLine(s: string): string {
 
 type LocateFn = (node: { range?: [number, number, number] | null } | null | undefined) => SourceLocation;
 
-function convert(node: Node | Alias | null | undefined, doc: Document, at: LocateFn): unknown {
+function convert(
+  node: Node | Alias | null | undefined,
+  doc: Document,
+  at: LocateFn,
+  source?: string,
+): unknown {
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convert(node.resolve(doc) as Node | undefined, doc, at);
+  if (isAlias(node)) {
+    const target = node.resolve(doc) as Node | undefined;
+    if (!target)
+      throw constructError(
+        `found undefined alias '${node.source}'`,
+        at(node),
+        source,
+        "Define the anchor (&name) before using it as *name.",
+      );
+    return convert(target, doc, at, source);
+  }
   if (isScalar(node)) {
     // `!vault` values carry their own file:line so a failed decryption can name where the value was written.
     if (node.value instanceof VaultString) return new VaultString(node.value.ciphertext, at(node));
@@ -136,7 +171,7 @@ function convert(node: Node | Alias | null | undefined, doc: Document, at: Locat
   if (isSeq(node)) {
     const out: unknown[] = [];
     nodeLocations.set(out, at(node));
-    for (const item of node.items) out.push(convert(item as Node, doc, at));
+    for (const item of node.items) out.push(convert(item as Node, doc, at, source));
     return out;
   }
   if (isMap(node)) {
@@ -147,18 +182,37 @@ function convert(node: Node | Alias | null | undefined, doc: Document, at: Locat
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
-      const rawKey = isScalar(keyNode) ? keyNode.value : convert(keyNode, doc, at);
+      if (isMap(keyNode) || isSeq(keyNode))
+        // PyYAML cannot use a mapping or list as a key; the usual cause is an unquoted `{{ var }}` value.
+        throw constructError("found unhashable key", at(keyNode), source, UNHASHABLE_HINT);
+      const rawKey = isScalar(keyNode) ? keyNode.value : convert(keyNode, doc, at, source);
       if (isScalar(keyNode) && keyNode.source === "<<") {
-        mergeInto(out, keys, convert(pair.value as Node, doc, at));
+        const merged = convert(pair.value as Node, doc, at, source);
+        if (!isMergeable(merged))
+          throw constructError(
+            `expected a mapping or list of mappings for merging, but found ${typeof merged === "object" ? "a list of other values" : typeof merged}`,
+            at(pair.value as Node),
+            source,
+            "Merge (<<) only mappings: `<<: *anchor` or `<<: [*a, *b]`.",
+          );
+        mergeInto(out, keys, merged);
         continue;
       }
       const key = String(rawKey);
-      out[key] = convert(pair.value as Node, doc, at);
+      out[key] = convert(pair.value as Node, doc, at, source);
       keys.set(key, at(keyNode as Node));
     }
     return out;
   }
   return null;
+}
+
+const UNHASHABLE_HINT =
+  'A value that starts with "{{" must be quoted: write `key: "{{ var }}"`, not `key: {{ var }}`.';
+
+function isMergeable(v: unknown): boolean {
+  const isMapping = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  return isMapping(v) || (Array.isArray(v) && v.every(isMapping));
 }
 
 function mergeInto(out: Record<string, unknown>, keys: Map<string, SourceLocation>, src: unknown): void {
@@ -186,9 +240,9 @@ function scalarValue(node: Scalar): unknown {
 
 /** Read and parse a YAML file; a missing or unreadable file is an InfraError naming it. */
 export function readYamlFile(file: string): ParsedYaml {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new InfraError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
       location: { file },
@@ -196,7 +250,7 @@ export function readYamlFile(file: string): ParsedYaml {
       exitCode: ExitCode.parse,
     });
   }
-  return parseYaml(text, file);
+  return parseYaml(decodeUtf8(bytes, file), file);
 }
 
 /** The single document of a YAML file (an empty file is null). */
