@@ -10,13 +10,14 @@ import { loadIncludedRole, loadIncludedTasks } from "../playbook/include.js";
 import { shouldRun } from "../playbook/tags.js";
 import { resolveTaskFile } from "../playbook/paths.js";
 import type { Block, Node, Play, Task } from "../playbook/types.js";
-import { formatLocation } from "../util/errors.js";
+import { ExitCode, InfraError, formatLocation, type SourceLocation } from "../util/errors.js";
 import { mapLimit } from "../util/exec.js";
 import { becomeFor, connectionVars } from "./connect.js";
 import type { RunContext } from "./context.js";
 import type { TaskInfo } from "./events.js";
 import { gatherFacts } from "./facts.js";
 import type { HostState } from "./host-state.js";
+import { flattenTasks, handlerNames } from "./handlers.js";
 import { PlayState } from "./play-state.js";
 import { evaluateCondition, hostResult, runTaskOnHost, type TaskOutcome } from "./task-runner.js";
 import { toBool } from "./truth.js";
@@ -64,10 +65,7 @@ export class PlayRunner {
     let i = 0;
     let k = 0;
     while (i < states.length) {
-      const spec = serial[Math.min(k++, serial.length - 1)]!;
-      const size = spec.endsWith("%")
-        ? Math.max(1, Math.floor((states.length * Number(spec.slice(0, -1))) / 100))
-        : Number(spec) || states.length;
+      const size = batchSize(serial[Math.min(k++, serial.length - 1)]!, states.length, this.play.location);
       out.push(states.slice(i, i + size));
       i += size;
     }
@@ -322,7 +320,10 @@ export class PlayRunner {
           for (const h of g.hosts) h.counts.ok++;
           loaded.push({ hosts: g.hosts, blocks });
         } else {
-          loaded.push({ hosts: g.hosts, blocks: loadIncludedRole(task, target).blocks });
+          const included = loadIncludedRole(task, target);
+          // The role's handlers join the play's, so its tasks can notify them (as Ansible adds them).
+          for (const b of included.handlers) if (!this.play.handlers.includes(b)) this.play.handlers.push(b);
+          loaded.push({ hosts: g.hosts, blocks: included.blocks });
         }
       } catch (e) {
         for (const h of g.hosts) {
@@ -363,23 +364,6 @@ export class PlayRunner {
   }
 }
 
-function flattenTasks(nodes: Node[]): Task[] {
-  return nodes.flatMap((n) =>
-    n.kind === "task"
-      ? [n]
-      : [...flattenTasks(n.block), ...flattenTasks(n.rescue), ...flattenTasks(n.always)],
-  );
-}
-
-function handlerNames(h: Task): string[] {
-  const names = [...h.listen];
-  if (h.name) {
-    names.push(h.name);
-    if (h.role) names.push(`${h.role.role.name} : ${h.name}`);
-  }
-  return names;
-}
-
 /** The file an include_tasks statement names, found the way the loader will find it (for "included:" lines). */
 function resolveIncludePath(task: Task, target: string): string {
   const ctx = task.dynamic!.context;
@@ -390,4 +374,21 @@ function resolveIncludePath(task: Task, target: string): string {
     handlers: ctx.handlers,
   };
   return resolveTaskFile(target, search, task.location);
+}
+
+/**
+ * Hosts in one serial batch: a count or a percentage of the play's hosts (0 means all, as in Ansible). Anything
+ * else is refused up front: a negative or non-numeric size would otherwise make batching loop forever or run nothing.
+ */
+export function batchSize(spec: string, total: number, location: SourceLocation | undefined): number {
+  const m = /^\s*(\d+)(%?)\s*$/.exec(spec);
+  if (!m)
+    throw new InfraError(`serial must be a whole number of hosts or a percentage, got '${spec}'`, {
+      location,
+      hint: "Write e.g. `serial: 2`, `serial: 30%` or a list of them (`serial: [1, 5, '50%']`).",
+      exitCode: ExitCode.generic,
+    });
+  const n = Number(m[1]);
+  if (m[2]) return Math.max(1, Math.floor((total * n) / 100));
+  return n || total;
 }

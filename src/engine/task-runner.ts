@@ -23,6 +23,7 @@ import type { PlayState } from "./play-state.js";
 import { toBool } from "./truth.js";
 import { makeTemplar, taskVars } from "./variables.js";
 import { findControllerFile } from "./files.js";
+import { assertHandlerExists } from "./handlers.js";
 
 export const NO_LOG_MSG =
   "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -215,6 +216,10 @@ function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
 export function evaluateCondition(t: Templar, cond: unknown, task: Task): boolean {
   if (typeof cond === "boolean") return cond;
   if (cond === null || cond === undefined) return true;
+  // A mapping or list written as a condition is not templated text: Ansible uses its truthiness (empty = false).
+  if (Array.isArray(cond)) return cond.length > 0;
+  if (typeof cond === "object" && Object.getPrototypeOf(cond) === Object.prototype)
+    return Object.keys(cond).length > 0;
   let text = String(cond).trim();
   // A condition written as a whole template (`when: "{{ x }}"`) is evaluated like the bare expression.
   const whole = /^\{\{(.*)\}\}$/s.exec(text);
@@ -335,7 +340,11 @@ function applyResultConditions(task: Task, templar: Templar, result: ModuleResul
 }
 
 /** The module's own failure (ModuleFailure) becomes Ansible's failed result with the module's fields. */
-async function runModule(module: Module, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
+async function runModule(
+  module: Module,
+  args: Record<string, unknown>,
+  ctx: ModuleContext,
+): Promise<ModuleResult> {
   try {
     return await module.run(args, ctx);
   } catch (e) {
@@ -364,8 +373,20 @@ function failure(msg: string): TaskOutcome {
 
 function errorMessage(e: unknown, task: Task): string {
   if (e instanceof ModuleArgsError) return `${e.message} (task at ${formatLocation(task.argsLocation)})`;
-  if (e instanceof InfraError) return e.hint ? `${e.message} ${e.hint}` : e.message;
+  if (e instanceof InfraError) {
+    const text = e.hint ? `${e.message} ${e.hint}` : e.message;
+    return text + whereInPlaybook(e.location ?? task.location);
+  }
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Ansible's pointer into the playbook for a task that failed before its module ran (templating, arguments). */
+function whereInPlaybook(loc: Task["location"] | undefined): string {
+  if (!loc?.line) return "";
+  return (
+    `\n\nThe error appears to be in '${loc.file}': line ${loc.line}, column ${loc.column ?? 1}, but may\n` +
+    "be elsewhere in the file depending on the exact syntax problem."
+  );
 }
 
 function censored(r: ModuleResult): ModuleResult {
@@ -416,6 +437,7 @@ function finish(scope: Scope, templar: Templar, outcome: TaskOutcome, noLog: boo
   if (outcome.status === "changed" || (outcome.status !== "failed" && outcome.result.changed)) {
     for (const n of kw.notify ?? []) {
       const name = String(templar.template(n));
+      assertHandlerExists(name, scope.play.play.handlers, task);
       host.notified.add(name);
       run.emit({ type: "handler_notified", host: host.name, handler: name });
     }
