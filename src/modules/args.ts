@@ -1,12 +1,12 @@
 /**
- * Module arguments as Ansible's argument_spec declares them, validated with ajv. Values are first coerced the way
+ * Module arguments as Ansible's argument_spec declares them. Values are first coerced the way
  * Ansible's module_utils does (`"yes"` → true, `"0644"` stays a string for str, `"a,b"` → ["a","b"] for lists,
- * `"k=v"` → {k: "v"} for dicts), then checked against a JSON schema generated from the spec, and ajv's findings are
+ * `"k=v"` → {k: "v"} for dicts), then checked for their types and choices (util/arg-types.ts), and the findings are
  * turned into Ansible's own messages ("Unsupported parameters for (file) module: …", "value of state must be one
  * of: …").
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseKv } from "../playbook/split-args.js";
+import { argTypeErrors, type ArgTypeError } from "./util/arg-types.js";
 
 export type ArgType = "str" | "bool" | "int" | "float" | "list" | "dict" | "path" | "raw";
 
@@ -32,37 +32,6 @@ export interface ArgRules {
 }
 
 export class ModuleArgsError extends Error {}
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<ArgSpec, ValidateFunction>();
-
-const jsonType: Record<ArgType, string[] | undefined> = {
-  str: ["string"],
-  path: ["string"],
-  bool: ["boolean"],
-  int: ["integer"],
-  float: ["number"],
-  list: ["array"],
-  dict: ["object"],
-  raw: undefined,
-};
-
-function schemaFor(spec: ArgSpec): ValidateFunction {
-  let v = compiled.get(spec);
-  if (!v) {
-    const properties: Record<string, object> = {};
-    for (const [name, opt] of Object.entries(spec)) {
-      const t = jsonType[opt.type ?? "str"];
-      properties[name] = {
-        ...(t ? { type: [...t, "null"] } : {}),
-        ...(opt.choices ? { enum: [...opt.choices, null] } : {}),
-      };
-    }
-    v = ajv.compile({ type: "object", properties, additionalProperties: false });
-    compiled.set(spec, v);
-  }
-  return v;
-}
 
 const TRUE = new Set(["yes", "on", "1", "true", "y", "t"]);
 const FALSE = new Set(["no", "off", "0", "false", "n", "f"]);
@@ -129,8 +98,8 @@ function pyTypeName(v: unknown): string {
 }
 
 /**
- * Validates and normalises arguments: aliases resolved, values coerced, defaults filled, then checked by the ajv
- * schema and the cross-argument rules. Throws ModuleArgsError with Ansible's wording.
+ * Validates and normalises arguments: aliases resolved, values coerced, defaults filled, then checked for
+ * types and choices and by the cross-argument rules. Throws ModuleArgsError with Ansible's wording.
  */
 export function validateArgs(
   module: string,
@@ -165,8 +134,8 @@ export function validateArgs(
     .map(([n]) => n);
   if (missing.length) throw new ModuleArgsError(`missing required arguments: ${missing.sort().join(", ")}`);
 
-  const validate = schemaFor(spec);
-  if (!validate(args)) throw new ModuleArgsError(ajvMessage(validate.errors ?? [], spec, args));
+  const typeErrors = argTypeErrors(spec, args);
+  if (typeErrors.length) throw new ModuleArgsError(typeMessage(typeErrors, spec, args));
 
   checkRules(args, rules);
   for (const [name, opt] of Object.entries(spec)) {
@@ -175,20 +144,15 @@ export function validateArgs(
   return args;
 }
 
-function ajvMessage(errors: ErrorObject[], spec: ArgSpec, args: Record<string, unknown>): string {
-  const e = errors.find((x) => x.keyword === "enum") ?? errors[0]!;
-  const name = e.instancePath.replace(/^\//, "").split("/")[0] ?? "";
-  // ajv reports the offending value only in verbose mode; the argument itself is at hand.
-  const data = e.data !== undefined ? e.data : args[name];
-  if (e.keyword === "enum") {
+function typeMessage(errors: ArgTypeError[], spec: ArgSpec, args: Record<string, unknown>): string {
+  const { keyword, name } = errors.find((x) => x.keyword === "enum") ?? errors[0]!;
+  const data = args[name];
+  if (keyword === "enum") {
     const choices = (spec[name]?.choices ?? []).map(String).join(", ");
     return `value of ${name} must be one of: ${choices}, got: ${String(data)}`;
   }
-  if (e.keyword === "type") {
-    const want = spec[name]?.type ?? "str";
-    return `argument '${name}' is of type ${pyTypeName(data)} and we were unable to convert to ${want}`;
-  }
-  return `argument '${name}' ${e.message ?? "is invalid"}`;
+  const want = spec[name]?.type ?? "str";
+  return `argument '${name}' is of type ${pyTypeName(data)} and we were unable to convert to ${want}`;
 }
 
 const present = (args: Record<string, unknown>, k: string) => args[k] !== undefined && args[k] !== null;
