@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { SourceLocation } from "../util/errors.js";
-import { parseError } from "./problems.js";
+import { missingError, parseError } from "./problems.js";
 import type { Role } from "./types.js";
 
 export interface TaskFileSearch {
@@ -40,7 +40,7 @@ export function resolveTaskFile(target: string, search: TaskFileSearch, loc: Sou
   for (const c of candidates) {
     if (existsSync(c) && statSync(c).isFile()) return c;
   }
-  throw parseError(
+  throw missingError(
     `Could not find or access '${target}'`,
     loc,
     `Searched:\n${candidates.map((c) => `  ${c}`).join("\n")}`,

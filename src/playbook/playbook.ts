@@ -11,7 +11,7 @@ import { BUILTIN_LOOKUPS, PLAYBOOK_IMPORT_KEYWORDS } from "./keywords.js";
 import { isImportPlaybook } from "./module-names.js";
 import { renderStaticPath } from "./paths.js";
 import { loadPlay, type ImportedInto } from "./play.js";
-import { parseError } from "./problems.js";
+import { missingError, parseError } from "./problems.js";
 import { ArgSplitError, splitArgs } from "./split-args.js";
 import type { LoadOptions, Play, Playbook, ResolvedLoadOptions } from "./types.js";
 
@@ -101,7 +101,7 @@ function importPlaybook(
   const target = renderStaticPath((items[0] as string).trim(), { ...into.vars, ...importVars }, where);
   const imported = resolve(dirname(file), target);
   if (!existsSync(imported)) {
-    throw parseError(
+    throw missingError(
       `Could not find or access '${imported}'`,
       where,
       "import_playbook paths are relative to the importing playbook.",

@@ -27,6 +27,20 @@ export function parseError(message: string, location: SourceLocation | undefined
   return new InfraError(message, { location, hint, exitCode: ExitCode.parse, excerpt: excerptOf(location) });
 }
 
+/** A file or role the playbook names that does not exist: Ansible's AnsibleError, exit code 1 rather than 4. */
+export function missingError(
+  message: string,
+  location: SourceLocation | undefined,
+  hint?: string,
+): InfraError {
+  return new InfraError(message, {
+    location,
+    hint,
+    exitCode: ExitCode.generic,
+    excerpt: excerptOf(location),
+  });
+}
+
 /** Up to three valid names closest to a misspelt one. */
 export function nearestNames(word: string, candidates: Iterable<string>): string[] {
   const limit = Math.max(2, Math.floor(word.length / 3));

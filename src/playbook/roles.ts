@@ -11,7 +11,7 @@ import { loadYamlFile, locationOf } from "../util/yaml.js";
 import { at, checkKeys, isMapping, readBool, readOwnKeywords, readStringList, typeName } from "./fields.js";
 import { ROLE_META_KEYWORDS, ROLE_REF_KEYWORDS } from "./keywords.js";
 import { loadBlocks } from "./blocks.js";
-import { parseError } from "./problems.js";
+import { missingError, parseError } from "./problems.js";
 import type { OwnKeywords, ResolvedLoadOptions, Role, RoleRef } from "./types.js";
 
 /** A role pulled in by import_role, whose handlers join the play's. */
@@ -95,7 +95,7 @@ export function findRole(
   }
   const asPath = resolve(name);
   if (existsSync(asPath)) return { name: basename(name), path: asPath };
-  throw parseError(
+  throw missingError(
     `the role '${name}' was not found in ${searched.join(":")}`,
     loc,
     "Check the role's name, or add its parent directory to roles_path.",
