@@ -2,7 +2,7 @@
  * `infra apply PLAYBOOK`: ansible-playbook's options and meanings. Loads ansible.cfg, the inventory, vault secrets
  * and the playbook, then hands them to the engine with a reporter.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { loadConfig } from "../../config/index.js";
@@ -137,8 +137,14 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
         exitCode: ExitCode.options,
         hint: "Check the path; run from the repository's folder.",
       });
+    if (!statSync(path).isFile())
+      throw new InfraError(`the playbook: ${p} does not appear to be a file`, {
+        exitCode: ExitCode.generic,
+        hint: "Give the playbook's YAML file, not a folder.",
+      });
     return loadPlaybook(path, { rolesPath: config.roles_path, isModule });
   });
+  if (flags.limit) assertLimitMatches(inventory, flags.limit, cwd);
   const tags = { tags: flags.tags, skipTags: flags.skipTags };
 
   if (flags.syntaxCheck) {
@@ -225,6 +231,22 @@ async function apply(playbookPaths: string[], flags: ApplyFlags): Promise<number
     await reporter.close();
   }
   return code;
+}
+
+/**
+ * A --limit that leaves no host of the inventory is a typo, not a successful run of nothing: Ansible stops with this
+ * message (implicit localhost does not count, as in Ansible).
+ */
+function assertLimitMatches(inventory: ReturnType<typeof loadInventory>, limit: string, cwd: string): void {
+  const hosts = applyLimit(inventory, selectHosts(inventory, ["all"]), limitPatterns(limit, cwd));
+  if (hosts.length === 0)
+    throw new InfraError(
+      "Specified inventory, host pattern and/or --limit leaves us with no hosts to target.",
+      {
+        exitCode: ExitCode.generic,
+        hint: `No host of the inventory matches --limit ${limit}; check the names with --list-hosts.`,
+      },
+    );
 }
 
 export const _forTests = { parseExtraVars, moduleNames };
