@@ -309,7 +309,8 @@ async function runApt(a: AptArgs, ctx: ModuleContext): Promise<ModuleResult> {
         );
       cacheTime = Number(st.f.get("stamp1") ?? stamp0);
     }
-    cacheUpdated = ctx.check || cacheTime !== stamp0;
+    // Ansible reports cache_updated whenever the update ran, even if apt fetched nothing new (lists unchanged).
+    cacheUpdated = true;
   }
   const cache = { cache_updated: cacheUpdated, cache_update_time: cacheTime };
   if (wantUpdate && !raw.length && a.upgrade === "no") return { changed: cacheUpdated, ...cache };
