@@ -56,7 +56,8 @@ export function formatLocation(loc: SourceLocation | undefined): string {
 export function formatError(err: InfraError): string {
   const where = formatLocation(err.location);
   const lines = [where ? `${where}: ${err.message}` : err.message];
-  if (err.excerpt !== undefined) {
+  // An empty source line (e.g. the end of a file) shows nothing useful and would split the paragraph.
+  if (err.excerpt !== undefined && err.excerpt.trim() !== "") {
     lines.push(`    ${err.excerpt}`);
     if (err.location?.column) lines.push(`    ${" ".repeat(err.location.column - 1)}^`);
   }

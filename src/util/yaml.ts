@@ -105,7 +105,11 @@ export function parseYaml(source: string, file: string): ParsedYaml {
     const err = doc.errors[0] ?? doc.warnings.find((w) => FATAL_WARNINGS.has(w.code));
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
-      throw new InfraError(`YAML syntax error: ${firstLine(err.message)}`, {
+      // The parser recurses per nesting level; a stack overflow means thousands of levels, not a parser bug.
+      const what = /Maximum call stack/.test(err.message)
+        ? "the data is nested too deeply"
+        : firstLine(err.message);
+      throw new InfraError(`YAML syntax error: ${what}`, {
         location: { file, line: pos.line, column: pos.col },
         excerpt: excerptAt(source, pos.line),
         hint: "Check the indentation and quoting on this line or the one before it.",
