@@ -77,8 +77,10 @@ export const repoCheck: LocalCheck<RepoSpec> = {
     if (!repo) return [skip("repo", "a repository", "no repository was given (--repo)")];
     const out: PropertyResult[] = [];
     for (const f of spec.files ?? []) {
-      const p = join(repo, f.replace(/\/$/, ""));
-      const ok = existsSync(p) && (f.endsWith("/") ? statSync(p).isDirectory() : true);
+      const ok = yamlSpellings(f.replace(/\/$/, "")).some((name) => {
+        const p = join(repo, name);
+        return existsSync(p) && (f.endsWith("/") ? statSync(p).isDirectory() : true);
+      });
       out.push(ok ? pass("file", f, "present") : fail("file", f, "missing", `the repository has no ${f}`, fix("file", "add it and push")));
     }
     if (spec.document) {
@@ -107,3 +109,9 @@ export const repoCheck: LocalCheck<RepoSpec> = {
     return out;
   },
 };
+
+/** Ansible reads `main.yml` and `main.yaml` alike, so a listed YAML file may have either ending. */
+function yamlSpellings(name: string): string[] {
+  const m = /^(.*)\.ya?ml$/.exec(name);
+  return m ? [`${m[1]}.yaml`, `${m[1]}.yml`] : [name];
+}
