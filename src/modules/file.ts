@@ -68,7 +68,9 @@ async function readFacts(
 ): Promise<Facts> {
   const probe = new Probe();
   const um = probe.umask();
-  const tz = probe.line("date +%z");
+  // The UTC offset only matters for explicit timestamps; no fork for it otherwise.
+  const timed = args.modification_time != null || args.access_time != null;
+  const tz = timed ? probe.line("date +%z") : -1;
   const me = probe.line(`echo "$(id -u) $(id -g)"`);
   const q = askIds(probe, args);
   const idx = [...new Set(paths)].map((p) => ({ p, l: probe.stat(p), f: probe.stat(p, true) }));
@@ -84,7 +86,7 @@ async function readFacts(
   const treeText = tree >= 0 ? Buffer.from(a.text(tree), "hex").toString("utf8") : "";
   return {
     umask: a.umask(um),
-    tz: a.text(tz).trim() || "+0000",
+    tz: (tz >= 0 && a.text(tz).trim()) || "+0000",
     me: { uid: uid ?? 0, gid: gid ?? 0 },
     ids: resolveIds(a, q),
     stats,
