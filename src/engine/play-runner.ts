@@ -19,7 +19,13 @@ import { gatherFacts } from "./facts.js";
 import type { HostState } from "./host-state.js";
 import { flattenTasks, handlerNames } from "./handlers.js";
 import { PlayState } from "./play-state.js";
-import { evaluateCondition, hostResult, runTaskOnHost, type TaskOutcome } from "./task-runner.js";
+import {
+  evaluateCondition,
+  hostResult,
+  runTaskOnHost,
+  unreachableMessage,
+  type TaskOutcome,
+} from "./task-runner.js";
 import { toBool } from "./truth.js";
 import { makeTemplar, taskVars } from "./variables.js";
 import { UnreachableError } from "../transport/errors.js";
@@ -116,7 +122,7 @@ export class PlayRunner {
             h.failed = true;
             h.counts.failed++;
           }
-          const msg = (e as Error).message;
+          const msg = e instanceof UnreachableError ? unreachableMessage(e) : (e as Error).message;
           run.emit({
             type: "host_result",
             task: info,

@@ -201,10 +201,15 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
       return {
         status: "unreachable",
         ignored: false,
-        result: { changed: false, unreachable: true, msg: (e as Error).message },
+        result: { changed: false, unreachable: true, msg: unreachableMessage(e) },
       };
     return failure(errorMessage(e, task));
   }
+}
+
+/** The reason a host is unreachable and, when the transport knows one, what to do about it (e.g. a changed key). */
+export function unreachableMessage(e: UnreachableError): string {
+  return e.hint ? `${e.message}. ${e.hint}` : e.message;
 }
 
 function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
