@@ -138,7 +138,7 @@ function blockCommands(lang: string, lines: Line[]): Line[] {
     } else if (/^\s*\$\s+/.test(text)) text = text.replace(/^\s*\$\s+/, "");
     if (!text.trim() || /^\s*#/.test(text)) continue;
     while (/\\\s*$/.test(text) && i + 1 < lines.length)
-      text = `${text.replace(/\\\s*$/, "")} ${lines[++i]!.text.trim()}`;
+      text = `${text.replace(/\\\s*$/, "").trimEnd()} ${lines[++i]!.text.trim()}`;
     const heredoc = /<<-?\s*(['"]?)(\w+)\1/.exec(text);
     if (heredoc) {
       const body: string[] = [];

@@ -24,7 +24,8 @@ backup ansible_host=127.0.0.1 ansible_port=3
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "infra-docs-cli-"));
-  for (const f of ["ansible.cfg", "vault_password", "group_vars", "roles"]) cpSync(resolve(f), join(repo, f), { recursive: true });
+  for (const f of ["ansible.cfg", "vault_password", "group_vars", "roles"])
+    cpSync(resolve(f), join(repo, f), { recursive: true });
   cpSync(resolve("playbooks/infra.yaml"), join(repo, "infra.yaml"));
   writeFileSync(join(repo, "hosts"), INVENTORY);
 });
@@ -43,12 +44,22 @@ describe("infra docs", () => {
     expect(fresh.stdout).toBe("backup_restore.md is up to date\n");
 
     const vars = join(repo, "group_vars/all.yaml");
-    writeFileSync(vars, readFileSync(vars, "utf8").replace('mysql_backup_dump_schedule: "0 23 * * *"', 'mysql_backup_dump_schedule: "10 22 * * *"'));
+    writeFileSync(
+      vars,
+      readFileSync(vars, "utf8").replace(
+        'mysql_backup_dump_schedule: "0 23 * * *"',
+        'mysql_backup_dump_schedule: "10 22 * * *"',
+      ),
+    );
     const stale = await infra("docs", "-i", "hosts", "--check");
     expect(stale.code).toBe(1);
     expect(stale.stdout).toContain("--- backup_restore.md (committed)");
-    expect(stale.stdout).toContain("-| MySQL | dump | `0 23 * * *` | At 23:00 | At 01:00 (02:00 in summer) |");
-    expect(stale.stdout).toContain("+| MySQL | dump | `10 22 * * *` | At 22:10 | At 00:10 (01:10 in summer) |");
+    expect(stale.stdout).toContain(
+      "-| MySQL | dump | `0 23 * * *` | At 23:00 | At 01:00 (02:00 in summer) |",
+    );
+    expect(stale.stdout).toContain(
+      "+| MySQL | dump | `10 22 * * *` | At 22:10 | At 00:10 (01:10 in summer) |",
+    );
     expect(stale.stderr).toMatch(/out of date; run `infra docs`/);
     expect(readFileSync(join(repo, "backup_restore.md"), "utf8")).toBe(doc);
 
@@ -66,16 +77,28 @@ describe("infra docs", () => {
   it("docs sla renders the lab 9 skeleton from the schedules and retention settings", async () => {
     const r = await infra("docs", "sla", "-i", "hosts", "--out", "-");
     expect(r.code, r.stderr).toBe(0);
-    for (const heading of ["Coverage", "Recovery point objective (RPO)", "Versioning and retention", "Usability checks", "Restoration criteria", "Recovery time objective (RTO)"])
+    for (const heading of [
+      "Coverage",
+      "Recovery point objective (RPO)",
+      "Versioning and retention",
+      "Usability checks",
+      "Restoration criteria",
+      "Recovery time objective (RTO)",
+    ])
       expect(r.stdout).toContain(`## ${heading}`);
     expect(r.stdout).toContain("- InfluxDB: RPO **24 h 25 min**.");
     expect(r.stdout).toContain("Nothing is removed");
   });
 
   it("quotes RPO and RTO from backup_sla.md into the restore document", async () => {
-    writeFileSync(join(repo, "backup_sla.md"), "# SLA\n\n## RPO\n\nAt most one day of data is lost.\n\n## RTO\n\nServices are back within 2 hours.\n");
+    writeFileSync(
+      join(repo, "backup_sla.md"),
+      "# SLA\n\n## RPO\n\nAt most one day of data is lost.\n\n## RTO\n\nServices are back within 2 hours.\n",
+    );
     const r = await infra("docs", "-i", "hosts", "--out", "-");
-    expect(r.stdout).toContain("From `backup_sla.md`:\n\n> At most one day of data is lost.\n>\n> Services are back within 2 hours.\n");
+    expect(r.stdout).toContain(
+      "From `backup_sla.md`:\n\n> At most one day of data is lost.\n>\n> Services are back within 2 hours.\n",
+    );
   });
 
   it("a bad zone or document name is an option error (exit 5)", async () => {
