@@ -11,7 +11,7 @@ export function table(results) {
     const ratio = r.ansible && r.infra ? `${(r.ansible.median / r.infra.median).toFixed(1)}×` : "—";
     const rt = r.roundTrips ? (r.roundTrips.roundTrips / r.roundTrips.hostRuns).toFixed(2) : "—";
     rows.push(
-      `| ${r.scenario} | ${r.hosts} | ${r.mode} | ${fmt(r.ansible)} | ${fmt(r.infra)} | ${ratio} | ${mb(r.ansibleRssMB)} / ${mb(r.infraRssMB)} | ${rt} |`,
+      `| ${r.scenario} | ${r.hosts} | ${r.mode}${r.exitCode ? ` (exit ${r.exitCode} in both)` : ""} | ${fmt(r.ansible)} | ${fmt(r.infra)} | ${ratio} | ${mb(r.ansibleRssMB)} / ${mb(r.infraRssMB)} | ${rt} |`,
     );
   }
   if (results.grade) {
