@@ -197,12 +197,16 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
     }
     return await attempt(scope, templar, vars, module, args, check, diff);
   } catch (e) {
-    if (e instanceof UnreachableError)
-      return {
+    if (e instanceof UnreachableError) {
+      const outcome: TaskOutcome & { delegatedTo?: string } = {
         status: "unreachable",
         ignored: false,
         result: { changed: false, unreachable: true, msg: unreachableMessage(e) },
       };
+      // The host that went away was the delegate: say so (`[web1 -> backup]`), as Ansible does.
+      if (task.effective.delegate_to !== undefined && e.host !== scope.host.name) outcome.delegatedTo = e.host;
+      return outcome;
+    }
     return failure(errorMessage(e, task));
   }
 }
