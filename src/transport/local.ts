@@ -98,7 +98,10 @@ export class LocalConnection implements Connection {
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
-    const { command: script, become } = this.wrap(putScript(path, opts), opts.become);
+    const { command: script, become } = this.wrap(
+      putScript(path, opts, Buffer.byteLength(content)),
+      opts.become,
+    );
     const proc = this.start(script);
     this.stats.bytesSent += Buffer.byteLength(content);
     const out = await collect(proc, { host: this.host, input: content, become });

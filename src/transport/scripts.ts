@@ -30,9 +30,14 @@ function checkMode(mode: string): void {
  * Atomic write, content on stdin: mktemp in the destination's directory (so rename(2) stays on one file system),
  * copy the old file's mode and owner when there is one (as Ansible's atomic_move does), apply the requested
  * mode/owner/group to the temp file, then rename it over the destination. A reader sees the old file or the new
- * one, never a partial one. The trap removes the temp file when any step fails.
+ * one, never a partial one. With the content's size given, a transfer cut short is never renamed into place.
+ * The trap removes the temp file when any step fails.
  */
-export function putScript(path: string, opts: Pick<PutOptions, "mode" | "owner" | "group"> = {}): string {
+export function putScript(
+  path: string,
+  opts: Pick<PutOptions, "mode" | "owner" | "group"> = {},
+  size?: number,
+): string {
   if (path === "" || path.endsWith("/"))
     throw new InfraError(`put: ${JSON.stringify(path)} is not a file path`);
   const template = posix.join(posix.dirname(path), `.${posix.basename(path)}.infra-XXXXXXXX`);
@@ -42,6 +47,13 @@ export function putScript(path: string, opts: Pick<PutOptions, "mode" | "owner" 
     `tmp=$(mktemp -- ${shellPath(template)}) || exit 1`,
     `trap 'rm -f -- "$tmp"' EXIT`,
     `cat >"$tmp" || exit 1`,
+    // A connection lost mid-transfer ends stdin early and cat succeeds: without this check the cut-off content
+    // would be renamed over the file (seen when a host froze or sshd died during a run).
+    ...(size === undefined
+      ? []
+      : [
+          `[ "$(wc -c <"$tmp")" -eq ${size} ] || { echo "short write: the content was cut off" >&2; exit 1; }`,
+        ]),
     `if [ -e "$dest" ]; then`,
     `  chmod --reference="$dest" -- "$tmp" || exit 1`,
     `  chown --reference="$dest" -- "$tmp" 2>/dev/null || :`,

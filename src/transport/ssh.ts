@@ -296,7 +296,10 @@ export class SshConnection implements Connection {
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
-    const { command: wire, become } = this.wrap(putScript(path, opts), opts.become);
+    const { command: wire, become } = this.wrap(
+      putScript(path, opts, Buffer.byteLength(content)),
+      opts.become,
+    );
     const proc = await this.start(wire);
     this.stats.bytesSent += Buffer.byteLength(content);
     const out = await collect(proc, { host: this.host, input: content, become });
