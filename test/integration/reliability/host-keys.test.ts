@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recap } from "../engine/course-helpers.js";
-import { infraIn, ownLab, type OwnLab } from "./own-lab.js";
+import { dropLab, infraIn, ownLab, type OwnLab } from "./own-lab.js";
 
 let lab: OwnLab;
 let dir: string;
@@ -45,6 +45,8 @@ describe("host keys", () => {
       "- hosts: all\n  gather_facts: no\n  tasks:\n    - command: hostname\n",
     );
   }, 600_000);
+
+  afterAll(() => dropLab("secrets"), 300_000);
 
   it("the lab's own known_hosts works (the baseline)", async () => {
     const r = await ping(inventoryWith(lab.knownHosts));
