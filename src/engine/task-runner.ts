@@ -204,7 +204,8 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
         result: { changed: false, unreachable: true, msg: unreachableMessage(e) },
       };
       // The host that went away was the delegate: say so (`[web1 -> backup]`), as Ansible does.
-      if (task.effective.delegate_to !== undefined && e.host !== scope.host.name) outcome.delegatedTo = e.host;
+      if (task.effective.delegate_to !== undefined && e.host !== scope.host.name)
+        outcome.delegatedTo = e.host;
       return outcome;
     }
     return failure(errorMessage(e, task));
