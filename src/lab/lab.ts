@@ -3,7 +3,7 @@
  * that the hosts answer), `down` removes exactly the containers and network it made, labelled with this project.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { resolve } from "node:path";
 import { InfraError } from "../util/errors.js";
@@ -78,6 +78,25 @@ async function listContainers(engine: Engine, filter: string[]): Promise<Contain
     });
 }
 
+/**
+ * Containers the engine still calls running although their process is gone: after the machine restarted, podman's
+ * state database says "Up 3 hours" for containers whose init died with the old kernel, and `start` or `exec` on
+ * them fail. Their contents are disposable, so `up` recreates them. Only checked where the engine's processes are
+ * ours to see (the pid is looked up in this machine's /proc).
+ */
+async function deadButRunning(engine: Engine, containers: ContainerInfo[]): Promise<Set<string>> {
+  const running = containers.filter((c) => c.running).map((c) => c.name);
+  if (running.length === 0 || !existsSync("/proc/self") || process.env.DOCKER_HOST) return new Set();
+  const out = await engine.exec(["inspect", "--format", "{{.Name}}\t{{.State.Pid}}", ...running]);
+  if (out.code !== 0) return new Set();
+  const dead = new Set<string>();
+  for (const line of out.stdout.split("\n")) {
+    const [name = "", pid = ""] = line.trim().split("\t");
+    if (Number(pid) > 0 && !existsSync(`/proc/${pid}`)) dead.add(name.replace(/^\//, ""));
+  }
+  return dead;
+}
+
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
@@ -119,7 +138,10 @@ export async function labUp(opts: LabOptions & { hosts?: number }): Promise<LabS
 
   const existing = new Map((await listContainers(engine, n.filter)).map((c) => [c.name, c]));
   const wanted = new Set(specs.map((s) => n.container(s.name)));
-  const stale = [...existing.values()].filter((c) => !wanted.has(c.name) || !sameImage(c.image, image));
+  const dead = await deadButRunning(engine, [...existing.values()]);
+  const stale = [...existing.values()].filter(
+    (c) => !wanted.has(c.name) || !sameImage(c.image, image) || dead.has(c.name),
+  );
   if (stale.length) {
     log(`removing ${stale.length} lab container(s) that are no longer wanted or use an old image`);
     await engine.must(["rm", "-f", ...stale.map((c) => c.name)], "removing old lab containers");
