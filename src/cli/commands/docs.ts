@@ -2,60 +2,11 @@
  * `infra docs`: writes backup_restore.md (and with `sla`, a first backup_sla.md) from what the repository
  * configures; `--check` exits 1 with a diff when the committed file differs from what would be rendered.
  */
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ExitCode, InfraError } from "../../util/errors.js";
-import { compareDocument, loadDocModel, renderDocument, type DocOptions } from "../../docs/index.js";
-
-interface DocsFlags {
-  out?: string;
-  check?: boolean;
-  playbook?: string;
-  inventory?: string[];
-  zone?: string;
-  vaultPasswordFile?: string[];
-}
+import type { DocsFlags } from "../actions/docs.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** Exit code of `--check` when the document is missing or out of date. */
-export const STALE = 1;
-
-async function renderCommand(template: string, flags: DocsFlags): Promise<number> {
-  const opts: DocOptions = {
-    playbook: flags.playbook,
-    inventory: flags.inventory,
-    zone: flags.zone,
-    vaultPasswordFiles: flags.vaultPasswordFile,
-  };
-  const { model, tracker } = await loadDocModel(opts);
-  const text = renderDocument(template, model, tracker);
-  const out = flags.out ?? template;
-  if (flags.check) {
-    if (out === "-") {
-      process.stderr.write("docs: --check compares with a file; give --out FILE\n");
-      return STALE;
-    }
-    const state = compareDocument(resolve(out), out, text);
-    if (state.upToDate) {
-      process.stdout.write(`${out} is up to date\n`);
-      return 0;
-    }
-    if (state.missing) process.stderr.write(`docs: ${out} does not exist; run \`infra docs\` to write it\n`);
-    else {
-      process.stdout.write(state.diff);
-      process.stderr.write(`docs: ${out} is out of date; run \`infra docs\` and commit the result\n`);
-    }
-    return STALE;
-  }
-  if (out === "-") process.stdout.write(text);
-  else {
-    writeFileSync(resolve(out), text);
-    process.stdout.write(`wrote ${out}\n`);
-  }
-  return 0;
-}
 
 /** The documents by the name given on the command line; the first is the default. */
 const DOCUMENTS: Record<string, string> = { restore: "backup_restore.md", sla: "backup_sla.md" };
@@ -88,6 +39,7 @@ export function registerDocs(program: Command): void {
             .join(" or ")}.`,
           exitCode: ExitCode.options,
         });
+      const { renderCommand } = await import("../actions/docs.js");
       process.exitCode = await renderCommand(template, flags);
     });
 }
