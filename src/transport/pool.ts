@@ -76,6 +76,7 @@ export class ConnectionPool {
       if (conn) {
         total.roundTrips += conn.stats.roundTrips;
         total.bytesSent += conn.stats.bytesSent;
+        if (conn.stats.helpers) total.helpers = (total.helpers ?? 0) + conn.stats.helpers;
       }
     }
     return total;

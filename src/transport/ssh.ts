@@ -17,12 +17,21 @@ import {
   hostKeyPolicy,
   type HostKeyPolicy,
 } from "./host-key-policy.js";
-import { collect, openStream, signalRc, type ProcessExit, type RawProcess } from "./process-io.js";
+import { OpShells } from "./op-shells.js";
+import {
+  collect,
+  openStream,
+  signalRc,
+  type CollectedOutput,
+  type ProcessExit,
+  type RawProcess,
+} from "./process-io.js";
 import { execScript, getScript, putScript } from "./scripts.js";
 import { shellQuote } from "./shell-words.js";
 import { authPlan, type AuthOptions, type AuthPlan } from "./ssh-auth.js";
 import { Slots } from "./slots.js";
 import type {
+  Become,
   Connection,
   ConnectionStats,
   ExecOptions,
@@ -54,6 +63,8 @@ export interface SshOptions extends Omit<AuthOptions, "user"> {
   globalKnownHostsFiles?: string[];
   /** Commands run at once on this connection (sshd's MaxSessions is 10 by default). Default 8. */
   maxSessions?: number;
+  /** Default true: run operations through a helper process per become identity (op-shell.ts) where one starts. */
+  operationHelpers?: boolean;
 }
 
 /** Turns an ssh2 connection failure into the one-line reason Ansible would show for UNREACHABLE. */
@@ -128,7 +139,7 @@ export async function connectSsh(opts: SshOptions): Promise<SshConnection> {
     const onReady = () => {
       client.removeListener("error", onError);
       client.removeListener("close", onClose);
-      resolve(new SshConnection(name, client, opts.maxSessions ?? 8));
+      resolve(new SshConnection(name, client, opts.maxSessions ?? 8, opts.operationHelpers ?? true));
     };
     client.on("error", onError).once("ready", onReady).once("close", onClose);
     // Small request/reply packets: don't let Nagle hold one back waiting for an ACK.
@@ -159,13 +170,18 @@ export class SshConnection implements Connection {
   private dead?: UnreachableError;
   private readonly onDrop = new Set<(e: UnreachableError) => void>();
   private readonly slots: Slots;
+  private readonly helpers: OpShells;
 
   constructor(
     readonly host: string,
     private readonly client: Client,
     maxSessions: number,
+    operationHelpers = true,
   ) {
     this.slots = new Slots(maxSessions);
+    this.helpers = new OpShells(host, (command, become) => this.startHelper(command, become), {
+      maxHelpers: operationHelpers ? Math.max(0, Math.min(3, maxSessions - 2)) : 0,
+    });
     let lastError: Error | undefined;
     client.on("error", (e) => (lastError = e));
     const drop = () => {
@@ -205,7 +221,7 @@ export class SshConnection implements Connection {
   }
 
   /** Opens one exec channel running `command` under /bin/sh (sshd would use the login shell otherwise). */
-  private async start(command: string): Promise<RawProcess> {
+  private async start(command: string, counted = true): Promise<RawProcess> {
     const wire = `/bin/sh -c ${shellQuote(command)}`;
     for (;;) {
       await this.slots.acquire();
@@ -218,10 +234,15 @@ export class SshConnection implements Connection {
       const busy = this.slots.inUse;
       try {
         if (this.dead) throw this.dead;
-        return await this.open(wire, release);
+        return await this.open(wire, release, counted);
       } catch (e) {
         release();
         // A server with MaxSessions below our limit refuses the extra channel: run fewer at once and retry.
+        // Helpers hold sessions of their own: give them back before running fewer at once.
+        if (e instanceof SessionRefused && this.helpers.running > 0) {
+          this.helpers.closeAll();
+          continue;
+        }
         if (e instanceof SessionRefused && busy > 1) {
           this.slots.lower(busy - 1);
           continue;
@@ -231,8 +252,8 @@ export class SshConnection implements Connection {
     }
   }
 
-  private open(wire: string, release: () => void): Promise<RawProcess> {
-    this.countSent(Buffer.byteLength(wire));
+  private open(wire: string, release: () => void, counted: boolean): Promise<RawProcess> {
+    if (counted) this.countSent(Buffer.byteLength(wire));
     return new Promise<RawProcess>((resolve, reject) => {
       const unwatch = this.watchDrop(reject);
       this.client.exec(wire, (err, channel) => {
@@ -277,14 +298,36 @@ export class SshConnection implements Connection {
     return { command: session.command, become: session };
   }
 
-  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const { command: wire, become } = this.wrap(execScript(command, opts), opts.become);
+  /**
+   * Runs one script to its end: through the host's operation helper when one is free (no sshd session, no sudo),
+   * otherwise on a channel of its own. Timed commands always get a channel, which can be killed.
+   */
+  private async runScript(
+    script: string,
+    opts: { become?: ExecOptions["become"]; input?: string | Buffer; timeoutMs?: number },
+  ): Promise<CollectedOutput> {
+    const bytes = Buffer.byteLength(script) + (opts.input === undefined ? 0 : Buffer.byteLength(opts.input));
+    if (opts.timeoutMs === undefined && !this.dead) {
+      const helper = this.helpers.free(opts.become);
+      if (helper) {
+        this.countSent(bytes);
+        try {
+          return await helper.run(script, opts.input);
+        } catch (e) {
+          throw this.dead ?? e;
+        }
+      }
+    }
+    const { command: wire, become } = this.wrap(script, opts.become);
     const proc = await this.start(wire);
-    if (opts.stdin !== undefined) this.stats.bytesSent += Buffer.byteLength(opts.stdin);
-    const out = await collect(proc, {
-      host: this.host,
+    this.stats.bytesSent += bytes - Buffer.byteLength(script);
+    return collect(proc, { host: this.host, input: opts.input, become, timeoutMs: opts.timeoutMs });
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const out = await this.runScript(execScript(command, opts), {
+      become: opts.become,
       input: opts.stdin,
-      become,
       timeoutMs: opts.timeoutMs,
     });
     return {
@@ -296,20 +339,14 @@ export class SshConnection implements Connection {
   }
 
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
-    const { command: wire, become } = this.wrap(
-      putScript(path, opts, Buffer.byteLength(content)),
-      opts.become,
-    );
-    const proc = await this.start(wire);
-    this.stats.bytesSent += Buffer.byteLength(content);
-    const out = await collect(proc, { host: this.host, input: content, become });
+    const script = putScript(path, opts, Buffer.byteLength(content));
+    const out = await this.runScript(script, { become: opts.become, input: content });
     if (out.rc !== 0)
       throw new InfraError(`${this.host}: could not write ${path}: ${out.stderr.trim() || `rc ${out.rc}`}`);
   }
 
   async get(path: string, opts: GetOptions = {}): Promise<Buffer> {
-    const { command: wire, become } = this.wrap(getScript(path), opts.become);
-    const out = await collect(await this.start(wire), { host: this.host, become });
+    const out = await this.runScript(getScript(path), { become: opts.become });
     if (out.rc !== 0)
       throw new InfraError(`${this.host}: could not read ${path}: ${out.stderr.trim() || `rc ${out.rc}`}`);
     return out.stdout;
@@ -321,6 +358,13 @@ export class SshConnection implements Connection {
   ): Promise<ExecStream> {
     const { command: wire, become } = this.wrap(execScript(command, opts), opts.become);
     return openStream(await this.start(wire), become);
+  }
+
+  /** Starts an operation helper: a channel of its own, counted apart from the operations it will serve. */
+  private async startHelper(command: string, become: Become | undefined): Promise<ExecStream> {
+    this.stats.helpers = (this.stats.helpers ?? 0) + 1;
+    const { command: wire, become: session } = this.wrap(command, become);
+    return openStream(await this.start(wire, false), session);
   }
 
   forward(host: string, port: number): Promise<Duplex> {
@@ -344,6 +388,7 @@ export class SshConnection implements Connection {
 
   close(): Promise<void> {
     if (this.dead) return Promise.resolve();
+    this.helpers.closeAll();
     this.markDead(new UnreachableError(this.host, "connection closed"));
     return new Promise((resolve) => {
       this.client.once("close", () => resolve());

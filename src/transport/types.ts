@@ -55,6 +55,8 @@ export interface ConnectionStats {
   roundTrips: number;
   /** Bytes of commands and input sent to the host. */
   bytesSent: number;
+  /** Operation helpers started (a channel each, once per become identity; see op-shell.ts). */
+  helpers?: number;
 }
 
 export interface Connection {

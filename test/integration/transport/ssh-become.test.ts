@@ -9,6 +9,9 @@ const PASSWORD = `pa ss'"$(touch /tmp/pwned)\`;|&`;
 let lab: SshdContainer;
 let ubuntu: SshConnection;
 let alice: SshConnection;
+/** Every test runs twice: operations through the host's helper processes, and each on a channel of its own. */
+const MODES = ["helper", "channel"] as const;
+const connections = {} as Record<(typeof MODES)[number], { ubuntu: SshConnection; alice: SshConnection }>;
 
 beforeAll(async () => {
   lab = await startSshdContainer();
@@ -32,13 +35,20 @@ beforeAll(async () => {
     knownHostsFiles: [lab.knownHostsFile],
     globalKnownHostsFiles: [],
   };
-  ubuntu = await connectSsh({ ...base, user: "ubuntu" });
-  alice = await connectSsh({ ...base, user: "alice" });
+  for (const mode of MODES) {
+    const operationHelpers = mode === "helper";
+    connections[mode] = {
+      ubuntu: await connectSsh({ ...base, user: "ubuntu", operationHelpers }),
+      alice: await connectSsh({ ...base, user: "alice", operationHelpers }),
+    };
+  }
 });
 
 afterAll(async () => {
-  await ubuntu?.close();
-  await alice?.close();
+  for (const c of Object.values(connections)) {
+    await c.ubuntu.close();
+    await c.alice.close();
+  }
   lab?.stop();
 });
 
@@ -51,7 +61,12 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   throw new Error("expected a rejection");
 }
 
-describe("become via sudo without a password (NOPASSWD)", () => {
+describe.each(MODES)("become via sudo without a password (NOPASSWD) (operations via %s)", (mode) => {
+  beforeAll(() => {
+    ubuntu = connections[mode].ubuntu;
+    alice = connections[mode].alice;
+  });
+
   it("becomes root and another user", async () => {
     expect((await ubuntu.exec("id -un", { become: { user: "root" } })).stdout).toBe("root\n");
     expect((await ubuntu.exec('id -un; echo "$HOME"', { become: { user: "bob" } })).stdout).toBe(
@@ -83,7 +98,12 @@ describe("become via sudo without a password (NOPASSWD)", () => {
   });
 });
 
-describe("become via sudo with a password", () => {
+describe.each(MODES)("become via sudo with a password (operations via %s)", (mode) => {
+  beforeAll(() => {
+    ubuntu = connections[mode].ubuntu;
+    alice = connections[mode].alice;
+  });
+
   it("answers sudo's prompt with the right password", async () => {
     const r = await alice.exec("id -un; cat", {
       become: { user: "root", password: PASSWORD },

@@ -5,26 +5,37 @@ import { startSshdContainer, type SshdContainer } from "./sshd-container.js";
 
 let lab: SshdContainer;
 let conn: SshConnection;
+/** Every test runs twice: operations through the host's helper process, and each on a channel of its own. */
+const MODES = ["helper", "channel"] as const;
+const connections = {} as Record<(typeof MODES)[number], { conn: SshConnection }>;
 
 beforeAll(async () => {
   lab = await startSshdContainer();
-  conn = await connectSsh({
-    host: "127.0.0.1",
-    port: lab.port,
-    user: "ubuntu",
-    privateKeyPath: lab.keyFile,
-    agent: false,
-    knownHostsFiles: [lab.knownHostsFile],
-    globalKnownHostsFiles: [],
-  });
+  const connect = (operationHelpers: boolean) =>
+    connectSsh({
+      host: "127.0.0.1",
+      port: lab.port,
+      user: "ubuntu",
+      privateKeyPath: lab.keyFile,
+      agent: false,
+      knownHostsFiles: [lab.knownHostsFile],
+      globalKnownHostsFiles: [],
+      operationHelpers,
+    });
+  connections.helper = { conn: await connect(true) };
+  connections.channel = { conn: await connect(false) };
 });
 
 afterAll(async () => {
-  await conn?.close();
+  for (const c of Object.values(connections)) await c.conn.close();
   lab?.stop();
 });
 
-describe("ssh exec", () => {
+describe.each(MODES)("ssh exec (operations via %s)", (mode) => {
+  beforeAll(() => {
+    conn = connections[mode].conn;
+  });
+
   it("returns rc, stdout and stderr apart", async () => {
     const r = await conn.exec("echo out; echo err >&2; exit 3");
     expect(r).toEqual({ rc: 3, stdout: "out\n", stderr: "err\n" });
@@ -83,9 +94,9 @@ describe("ssh exec", () => {
     expect(Math.max(...running)).toBeGreaterThan(1);
     expect(Math.max(...running)).toBeLessThanOrEqual(8);
     expect(conn.stats.roundTrips - before).toBe(51);
-    // Still one SSH connection: one sshd session process for user ubuntu.
+    // Still one SSH connection per mode: one sshd session process each for user ubuntu.
     const sessions = lab.sh("pgrep -c -u ubuntu -x sshd || true").trim();
-    expect(sessions).toBe("1");
+    expect(sessions).toBe(String(MODES.length));
   });
 
   it("counts one round trip and the bytes sent per operation", async () => {

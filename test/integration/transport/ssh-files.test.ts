@@ -5,28 +5,39 @@ import { startSshdContainer, type SshdContainer } from "./sshd-container.js";
 
 let lab: SshdContainer;
 let conn: SshConnection;
+/** Every test runs twice: operations through the host's helper process, and each on a channel of its own. */
+const MODES = ["helper", "channel"] as const;
+const connections = {} as Record<(typeof MODES)[number], { conn: SshConnection }>;
 
 beforeAll(async () => {
   lab = await startSshdContainer();
-  conn = await connectSsh({
-    host: "127.0.0.1",
-    port: lab.port,
-    user: "ubuntu",
-    privateKeyPath: lab.keyFile,
-    agent: false,
-    knownHostsFiles: [lab.knownHostsFile],
-    globalKnownHostsFiles: [],
-  });
+  const connect = (operationHelpers: boolean) =>
+    connectSsh({
+      host: "127.0.0.1",
+      port: lab.port,
+      user: "ubuntu",
+      privateKeyPath: lab.keyFile,
+      agent: false,
+      knownHostsFiles: [lab.knownHostsFile],
+      globalKnownHostsFiles: [],
+      operationHelpers,
+    });
+  connections.helper = { conn: await connect(true) };
+  connections.channel = { conn: await connect(false) };
 });
 
 afterAll(async () => {
-  await conn?.close();
+  for (const c of Object.values(connections)) await c.conn.close();
   lab?.stop();
 });
 
 const root = { user: "root" };
 
-describe("put", () => {
+describe.each(MODES)("put (operations via %s)", (mode) => {
+  beforeAll(() => {
+    conn = connections[mode].conn;
+  });
+
   it("writes content with mode, owner and group in one round trip", async () => {
     const before = conn.stats.roundTrips;
     await conn.put("/etc/infra-test.conf", "a = 1\n", {
@@ -89,6 +100,7 @@ describe("put", () => {
     const a = Buffer.alloc(2 << 20, "a");
     const b = Buffer.alloc(3 << 20, "b");
     const sums = new Set([a, b].map((x) => createHash("md5").update(x).digest("hex")));
+    await conn.exec("rm -f /tmp/atomic.stop");
     await conn.put("/tmp/atomic.dat", a);
     // A reader on the host checksums the file as fast as it can while we replace it again and again.
     const reader = conn.exec(
@@ -105,7 +117,11 @@ describe("put", () => {
   });
 });
 
-describe("get", () => {
+describe.each(MODES)("get (operations via %s)", (mode) => {
+  beforeAll(() => {
+    conn = connections[mode].conn;
+  });
+
   it("reads a file as bytes, with become when needed", async () => {
     expect((await conn.get("/etc/hostname")).toString()).toBe(lab.sh("cat /etc/hostname"));
     const shadow = await conn.get("/etc/shadow", { become: root });

@@ -1,0 +1,165 @@
+/**
+ * One long-lived helper process per host (and become user) that runs operations one after another, the way
+ * Mitogen speeds up Ansible. An SSH exec channel costs the host an sshd session and, with become, a sudo (PAM,
+ * sudoers, logging): about 17 ms of host time per operation on the lab hosts. Through this helper an operation
+ * costs one /bin/sh started by Python: about 4 ms. The helper is Python because hosts Ansible can manage have
+ * Python by definition, and because it forks once per operation where a shell loop would fork eight times.
+ *
+ * Framing, both ways over the channel's stdin/stdout:
+ *   request:  "<id> <script bytes> <input bytes>\n" <script> <input>
+ *   reply:    "<id> <rc> <signal number or 0> <stdout bytes> <stderr bytes>\n" <stdout> <stderr>
+ * Lengths make the framing immune to whatever the operation prints. Input reaches the script on its stdin through
+ * a pipe, never a file or an argument, so passwords stay out of `ps` and off the disk.
+ */
+import { constants } from "node:os";
+import { InfraError } from "../util/errors.js";
+import type { CollectedOutput } from "./process-io.js";
+import type { ExecStream } from "./types.js";
+
+const READY = "INFRA-OPS-READY";
+
+/** The helper. Reads requests until stdin ends; each script runs in its own /bin/sh, so `exit`, `cd` and traps stay
+ * inside it. A signal death is reported as its number (Python's negative returncode). */
+const HELPER_PY = `
+import subprocess, sys
+i, o = sys.stdin.buffer, sys.stdout.buffer
+def take(n):
+    b = b""
+    while len(b) < n:
+        c = i.read(n - len(b))
+        if not c:
+            sys.exit(0)
+        b += c
+    return b
+o.write(b"${READY}\\n")
+o.flush()
+while True:
+    h = i.readline()
+    if not h:
+        break
+    rid, sl, il = h.split()
+    script, data = take(int(sl)), take(int(il))
+    p = subprocess.run(["/bin/sh", "-c", script], input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    rc, sig = (p.returncode, 0) if p.returncode >= 0 else (128 - p.returncode, -p.returncode)
+    o.write(b"%s %d %d %d %d\\n" % (rid, rc, sig, len(p.stdout), len(p.stderr)) + p.stdout + p.stderr)
+    o.flush()
+`;
+
+/** The command that starts the helper; exits 97 without output where there is no python3. */
+export function opShellCommand(): string {
+  return `command -v python3 >/dev/null 2>&1 || exit 97\nexec python3 -u -c '${HELPER_PY.replace(/'/g, `'\\''`)}'`;
+}
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n as number, name]));
+
+interface Pending {
+  id: number;
+  resolve: (out: CollectedOutput) => void;
+  reject: (e: Error) => void;
+}
+
+export class OpShell {
+  private buffer: Buffer = Buffer.alloc(0);
+  private pending?: Pending;
+  private nextId = 1;
+  private endReason?: Error;
+  private readyWaiter?: { resolve: (ok: boolean) => void };
+  /** Settles true once the helper answered, false if it could not start (no python3, refused). */
+  readonly ready: Promise<boolean>;
+
+  constructor(
+    private readonly host: string,
+    private readonly stream: ExecStream,
+  ) {
+    this.ready = new Promise<boolean>((resolve) => (this.readyWaiter = { resolve }));
+    stream.on("data", (chunk: Buffer) => this.receive(chunk));
+    stream.on("error", (e: Error) => this.end(e));
+    stream.on("end", () => this.end());
+    stream.on("close", () => this.end());
+    stream.stderr.resume(); // the helper itself prints nothing there; don't let a stray line stall the channel
+    stream.exit.catch(() => {});
+  }
+
+  /** True while an operation is running: a second one goes elsewhere instead of waiting behind it. */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** The helper is gone (exited, broke off, or its channel closed). */
+  get ended(): boolean {
+    return this.endReason !== undefined;
+  }
+
+  /** Ready and not ended. */
+  get usable(): boolean {
+    return this.endReason === undefined && this.readyWaiter === undefined;
+  }
+
+  run(script: string, input?: string | Buffer): Promise<CollectedOutput> {
+    if (!this.usable || this.pending) throw new Error("OpShell.run called while unusable or busy");
+    const body = Buffer.from(script, "utf8");
+    const data = input === undefined ? Buffer.alloc(0) : Buffer.from(input);
+    const id = this.nextId++;
+    return new Promise<CollectedOutput>((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+      this.stream.write(Buffer.concat([Buffer.from(`${id} ${body.length} ${data.length}\n`), body, data]));
+    });
+  }
+
+  close(): void {
+    this.end();
+    this.stream.end();
+  }
+
+  private end(cause?: Error): void {
+    if (this.endReason) return;
+    this.endReason =
+      cause ?? new InfraError(`${this.host}: the operation helper ended while running an operation`);
+    this.readyWaiter?.resolve(false);
+    this.readyWaiter = undefined;
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(this.endReason);
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      const nl = this.buffer.indexOf(10);
+      if (nl < 0) return;
+      const header = this.buffer.subarray(0, nl).toString("latin1");
+      if (this.readyWaiter) {
+        this.buffer = this.buffer.subarray(nl + 1);
+        const waiter = this.readyWaiter;
+        this.readyWaiter = undefined;
+        if (header === READY) waiter.resolve(true);
+        else this.fail(`unexpected greeting ${JSON.stringify(header.slice(0, 80))}`);
+        continue;
+      }
+      const fields = header.split(" ").map(Number);
+      const [id, rc, sig, outLen, errLen] = fields;
+      if (
+        fields.length !== 5 ||
+        fields.some((n) => !Number.isInteger(n) || n < 0) ||
+        id !== this.pending?.id
+      ) {
+        return this.fail(`a reply out of step (${JSON.stringify(header.slice(0, 80))})`);
+      }
+      const end = nl + 1 + outLen! + errLen!;
+      if (this.buffer.length < end) return;
+      const stdout = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + outLen!));
+      const stderr = this.buffer.subarray(nl + 1 + outLen!, end).toString("utf8");
+      this.buffer = this.buffer.subarray(end);
+      const p = this.pending!;
+      this.pending = undefined;
+      const signal = sig ? SIGNAL_NAMES.get(sig) : undefined;
+      p.resolve({ rc: rc!, stdout, stderr, ...(signal ? { signal } : {}) });
+    }
+  }
+
+  /** The helper said something it should not have: stop using it (its caller's operation fails, a re-run mends). */
+  private fail(why: string): void {
+    this.end(new InfraError(`${this.host}: the operation helper broke off: ${why}`));
+    this.stream.destroy();
+  }
+}

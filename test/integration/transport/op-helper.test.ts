@@ -1,0 +1,90 @@
+/**
+ * The operation helper (src/transport/op-shell.ts) on a real host: one per become identity, served from the second
+ * operation on, replaced when it dies, and skipped where python3 is missing. That results are the same with and
+ * without it is shown by ssh-exec, ssh-files and ssh-become, which run every test both ways.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectSsh, type SshConnection } from "../../../src/transport/ssh.js";
+import { startSshdContainer, type SshdContainer } from "./sshd-container.js";
+
+let lab: SshdContainer;
+const open: SshConnection[] = [];
+
+const connect = async () => {
+  const conn = await connectSsh({
+    host: "127.0.0.1",
+    port: lab.port,
+    user: "ubuntu",
+    privateKeyPath: lab.keyFile,
+    agent: false,
+    knownHostsFiles: [lab.knownHostsFile],
+    globalKnownHostsFiles: [],
+  });
+  open.push(conn);
+  return conn;
+};
+
+/** Helper processes on the host: python3 running our helper code (its greeting is in its command line). */
+const helpersOnHost = () => Number(lab.sh("pgrep -c -f '^python3 -u -c .*INFRA-OPS-READY' || true").trim());
+
+const until = async (what: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms;
+  while (!what() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return what();
+};
+
+beforeAll(async () => {
+  lab = await startSshdContainer();
+});
+
+afterAll(async () => {
+  for (const c of open) await c.close();
+  lab?.stop();
+});
+
+describe("operation helpers", () => {
+  it("starts one per become identity and serves the operations after the first", async () => {
+    const conn = await connect();
+    for (let i = 0; i < 5; i++) {
+      expect((await conn.exec("id -un")).stdout).toBe("ubuntu\n");
+      expect((await conn.exec("id -un", { become: { user: "root" } })).stdout).toBe("root\n");
+    }
+    expect(conn.stats.helpers).toBe(2);
+    expect(conn.stats.roundTrips).toBe(10);
+    expect(helpersOnHost()).toBe(2);
+    await conn.close();
+    // They end with the connection.
+    expect(await until(() => helpersOnHost() === 0)).toBe(true);
+  });
+
+  it("fails the operation in flight when its helper dies, and starts a new one for later operations", async () => {
+    const conn = await connect();
+    await conn.exec("true");
+    expect(await until(() => helpersOnHost() === 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200)); // let it greet us
+    const inFlight = conn.exec("sleep 3; echo done");
+    await new Promise((r) => setTimeout(r, 300));
+    lab.sh("pkill -KILL -f '^python3 -u -c .*INFRA-OPS-READY'");
+    await expect(inFlight).rejects.toThrow(/operation helper ended/);
+    expect(conn.alive).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await conn.exec("echo again")).stdout).toBe("again\n");
+    expect(conn.stats.helpers).toBe(2);
+    await conn.close();
+    expect(await until(() => helpersOnHost() === 0)).toBe(true);
+  });
+
+  it("leaves operations on channels where the host has no python3", async () => {
+    lab.sh("mv /usr/bin/python3 /usr/bin/python3.away");
+    try {
+      const conn = await connect();
+      for (let i = 0; i < 4; i++) {
+        const r = await conn.exec("cat; exit 4", { stdin: "in", become: { user: "root" } });
+        expect(r).toEqual({ rc: 4, stdout: "in", stderr: "" });
+      }
+      expect(conn.stats.helpers).toBe(1); // tried once, then left alone
+      expect(helpersOnHost()).toBe(0);
+    } finally {
+      lab.sh("mv /usr/bin/python3.away /usr/bin/python3");
+    }
+  });
+});
