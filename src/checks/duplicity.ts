@@ -36,7 +36,11 @@ export const duplicityCheck: ProbeCheck<DuplicitySpec> = {
     required: ["target"],
     additionalProperties: false,
     properties: {
-      target: { type: "string", pattern: "^([a-z+]+://|\\{\\{)" },
+      target: {
+        type: "string",
+        pattern: "^([a-z+]+://|\\{\\{)",
+        description: "a duplicity URL such as rsync://backup@backup/mysql or {{ backup_url_base }}/mysql",
+      },
       run_as: { type: "string" },
       max_age_hours: { type: "number", exclusiveMinimum: 0 },
       timeout: { type: "number", exclusiveMinimum: 0 },

@@ -22,7 +22,7 @@ export interface FileSpec {
   fix?: string | Record<string, string>;
 }
 
-const MODE = { type: "string", pattern: "^0?[0-7]{3,4}$" };
+const MODE = { type: "string", pattern: "^0?[0-7]{3,4}$", description: 'an octal mode in quotes, such as "0600"' };
 const patterns = { type: "array", items: { type: "string", minLength: 1 } };
 
 const TYPES: Record<string, string> = {
@@ -43,7 +43,7 @@ export const fileCheck: ProbeCheck<FileSpec> = {
     required: ["path"],
     additionalProperties: false,
     properties: {
-      path: { type: "string", pattern: "^/" },
+      path: { type: "string", pattern: "^/", description: "an absolute path, starting with /" },
       exists: { type: "boolean" },
       type: { enum: ["file", "directory", "symlink"] },
       owner: { type: "string" },

@@ -21,7 +21,7 @@ const HELPERS = new Set([
 interface Case {
   name: string;
   case?: string;
-  run: "apply" | "list-hosts" | "vault-view";
+  run: "apply" | "list-hosts" | "vault-view" | "check-defs";
   args?: string[];
   no_vault_password?: boolean;
   exit: number;
@@ -29,10 +29,7 @@ interface Case {
   where?: string;
 }
 
-const table = parse(readFileSync(join(CORPUS, "expectations.yaml"), "utf8")) as {
-  cases: Case[];
-  check_definitions: unknown[];
-};
+const table = parse(readFileSync(join(CORPUS, "expectations.yaml"), "utf8")) as { cases: Case[] };
 
 function command(c: Case): { cwd: string; args: string[] } {
   const path = join(CORPUS, c.case ?? c.name);
@@ -47,6 +44,8 @@ function command(c: Case): { cwd: string; args: string[] } {
   if (c.run === "list-hosts")
     return { cwd, args: ["apply", "--list-hosts", "-i", target, join(CORPUS, "list-hosts.yml")] };
   if (c.run === "vault-view") return { cwd, args: ["vault", "view", ...password, ...extra, target] };
+  // No inventory: a definition file that loads would stop at "needs -i INVENTORY", so no host is ever contacted.
+  if (c.run === "check-defs") return { cwd, args: ["check", "--checks", target, ...extra] };
   const hosts = isDir && existsSync(join(path, "hosts")) ? "hosts" : join(CORPUS, "localhost.ini");
   return { cwd, args: ["apply", "-i", hosts, ...password, ...extra, target] };
 }
@@ -64,7 +63,6 @@ describe("bad-input corpus", () => {
   it("has at least 100 cases, unique names, and every corpus file belongs to a case", () => {
     expect(table.cases.length).toBeGreaterThanOrEqual(100);
     expect(new Set(table.cases.map((c) => c.name)).size).toBe(table.cases.length);
-    expect(Array.isArray(table.check_definitions)).toBe(true);
     const used = new Set(table.cases.map((c) => c.case ?? c.name));
     const orphans: string[] = [];
     for (const top of readdirSync(CORPUS, { withFileTypes: true })) {
