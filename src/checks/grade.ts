@@ -24,6 +24,11 @@ export interface GradeOptions {
   vars?: Record<string, string>;
   /** The clock schedules are judged from (default: each host's own). */
   now?: Date;
+  /**
+   * false: do not run the active checks (restore_drill, doc_drill), which restore into scratch databases and
+   * directories; they are reported skipped, and grading only reads the hosts.
+   */
+  drills?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -146,7 +151,11 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
         outcomes.push(outcome(defs, c, undefined, { status: checkStatus(results), results }));
       }
     } else if (type.kind === "active" && !outcomes.some((o) => o.id === c.id)) {
-      for (const h of hostsOf(c.on!)) if (connected.has(h)) active.push({ c, h });
+      for (const h of hostsOf(c.on!))
+        if (!connected.has(h)) continue;
+        else if (opts.drills === false)
+          outcomes.push(outcome(defs, c, h, { status: "skip", note: "not run: drills are off (grading only reads the hosts)" }));
+        else active.push({ c, h });
     }
   }
   const activeHosts = [...new Set(active.map((a) => a.h))];

@@ -35,6 +35,15 @@ function mysqlCompareScript(db: string): string {
 done`;
 }
 
+/**
+ * What the mysql client said went wrong: its "ERROR nnnn … at line N" line. Before it, MariaDB's client may print
+ * the failing statement between lines of dashes, which says nothing on its own.
+ */
+export function mysqlError(out: string): string {
+  const lines = out.split("\n").map((l) => l.trim());
+  return lines.find((l) => /^ERROR \d+/.test(l)) ?? lines.find((l) => l && !/^-+$/.test(l)) ?? "no output";
+}
+
 async function mysqlDrill(spec: DrillSpec, dir: string, exec: Exec): Promise<PropertyResult[]> {
   const fix = (p: string, d: string) => fixFor(spec.fix, p, d);
   const scratch = spec.scratch_database;
@@ -44,9 +53,11 @@ mysql -e ${shellQuote(`DROP DATABASE IF EXISTS \`${scratch}\`; CREATE DATABASE \
 mysql ${shellQuote(scratch)} < "$f" 2>&1`,
     600,
   );
-  if (load.rc !== 0)
-    return [fail("load", `the dump loads into ${scratch}`, load.out.trim().split("\n")[0] ?? "", `the restored dump does not load into MySQL (${load.out.trim().split("\n")[0]})`,
+  if (load.rc !== 0) {
+    const said = mysqlError(load.out);
+    return [fail("load", `the dump loads into ${scratch}`, said, `the restored dump does not load into MySQL (${said})`,
       fix("load", "dump with `mysqldump agama > /home/backup/mysql/agama.sql` and check the file is a complete dump"))];
+  }
   const cmp = await exec(mysqlCompareScript(spec.database).replace(new RegExp(`${spec.database}_SCRATCH`, "g"), scratch));
   const rows = probeLines(cmp.out).filter((l) => l.key === "row").map((l) => l.fields);
   const byTable = new Map<string, Record<string, { count: string; sum: string }>>();

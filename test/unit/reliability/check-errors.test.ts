@@ -1,9 +1,10 @@
 /**
- * Mistakes in `infra check` definitions that used to get through loading and only showed up while grading (a
- * regular expression that does not compile crashed the grading of every student; a time zone nobody knows; needs
- * that wait on each other skipped their checks forever), and errors that had no position. The corpus
- * (test/bad-input/checks/) shows each through the CLI; these pin what the corpus cannot: several files, templated
- * values, and the exit code of a YAML error.
+ * What `infra check` says when something is wrong. Mistakes in its definitions that used to get through loading
+ * and only showed up while grading (a regular expression that does not compile crashed the grading of every
+ * student; a time zone nobody knows; needs that wait on each other skipped their checks forever), and errors that
+ * had no position. The corpus (test/bad-input/checks/) shows each through the CLI; these pin what the corpus
+ * cannot: several files, templated values, and the exit code of a YAML error. And a restore drill's reason for a
+ * dump that does not load.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CANNOT_RUN, loadDefinition, loadDefinitions } from "../../../src/checks/definitions.js";
 import { evaluateCron } from "../../../src/checks/cron.js";
+import { mysqlError } from "../../../src/checks/restore-drill.js";
 import { InfraError } from "../../../src/util/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "infra-check-defs-"));
@@ -111,5 +113,18 @@ describe("check definitions: mistakes found when they load", () => {
     expect(e.location?.file).toBe(f);
     expect(e.location?.line).toBeGreaterThan(0);
     expect(e.exitCode).toBe(CANNOT_RUN);
+  });
+});
+
+describe("restore drill: why a dump did not load", () => {
+  it("is the mysql client's ERROR line, not the dashes MariaDB frames the failing statement with", () => {
+    // What MariaDB 10.11's client printed for a dump cut off inside an INSERT (stdout and stderr together).
+    const out =
+      '--------------\nINSERT INTO item VALUES (1, "cut off\n--------------\n\n' +
+      "ERROR 1064 (42000) at line 3: You have an error in your SQL syntax; check the manual that corresponds to " +
+      "your MariaDB server version for the right syntax to use near '\"cut off' at line 1\n";
+    expect(mysqlError(out)).toMatch(/^ERROR 1064 \(42000\) at line 3: You have an error in your SQL syntax/);
+    expect(mysqlError("no .sql file in the backup\n")).toBe("no .sql file in the backup");
+    expect(mysqlError("")).toBe("no output");
   });
 });
