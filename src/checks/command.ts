@@ -23,7 +23,13 @@ export interface CommandSpec {
 const patterns = { type: "array", items: { type: "string", minLength: 1 } };
 
 function firstLineOf(text: string): string {
-  return text.split("\n").find((l) => l.trim())?.trim().slice(0, 200) ?? "";
+  return (
+    text
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim()
+      .slice(0, 200) ?? ""
+  );
 }
 
 export const commandCheck: ProbeCheck<CommandSpec> = {
@@ -67,14 +73,31 @@ export const commandCheck: ProbeCheck<CommandSpec> = {
     const wanted = spec.exit_code ?? 0;
     const out: PropertyResult[] = [];
     if (rc === 124 || rc === 137) {
-      out.push(fail("exit_code", String(wanted), "timeout", `${shown} did not finish within ${spec.timeout ?? 60} s`,
-        fix("exit_code", "find out what it waits for (a password prompt, a lock) and make it run unattended")));
+      out.push(
+        fail(
+          "exit_code",
+          String(wanted),
+          "timeout",
+          `${shown} did not finish within ${spec.timeout ?? 60} s`,
+          fix(
+            "exit_code",
+            "find out what it waits for (a password prompt, a lock) and make it run unattended",
+          ),
+        ),
+      );
     } else if (rc === wanted) {
       out.push(pass("exit_code", String(wanted), String(rc)));
     } else {
       const said = firstLineOf(stderr) || firstLineOf(stdout);
-      out.push(fail("exit_code", String(wanted), String(rc), `${shown} exited with ${rc}${said ? ` (${said})` : ""}`,
-        fix("exit_code", `run it by hand on the host and fix what it reports`)));
+      out.push(
+        fail(
+          "exit_code",
+          String(wanted),
+          String(rc),
+          `${shown} exited with ${rc}${said ? ` (${said})` : ""}`,
+          fix("exit_code", `run it by hand on the host and fix what it reports`),
+        ),
+      );
     }
     const streams = [
       ["stdout", stdout, spec.stdout, true],
@@ -89,9 +112,15 @@ export const commandCheck: ProbeCheck<CommandSpec> = {
         out.push(
           hit === must
             ? pass(prop, `${must ? "" : "no "}${pattern}`, hit ? "matched" : "no match")
-            : fail(prop, `${must ? "" : "no "}${pattern}`, hit ? "matched" : "no match",
-                must ? `${shown} printed no ${pattern} on ${stream}` : `${shown} printed ${pattern} on ${stream} (${firstLineOf(text)})`,
-                fix(prop, "run it by hand on the host and fix what it reports")),
+            : fail(
+                prop,
+                `${must ? "" : "no "}${pattern}`,
+                hit ? "matched" : "no match",
+                must
+                  ? `${shown} printed no ${pattern} on ${stream}`
+                  : `${shown} printed ${pattern} on ${stream} (${firstLineOf(text)})`,
+                fix(prop, "run it by hand on the host and fix what it reports"),
+              ),
         );
       }
     }

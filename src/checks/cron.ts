@@ -5,12 +5,28 @@
  * and an incremental on the same night, the first upload is a full one (unless the target already holds one), and
  * every job finishes by the deadline. Schedules are described in words in UTC and in the local zone.
  */
-import { fileProblems, parseCronFile, unescapedPercent, VALID_NAME, type CronFile, type CronJob } from "./lib/crontab.js";
+import {
+  fileProblems,
+  parseCronFile,
+  unescapedPercent,
+  VALID_NAME,
+  type CronFile,
+  type CronJob,
+} from "./lib/crontab.js";
 import { fail, fixFor, pass, skip } from "./lib/results.js";
 import { decode64, probeLines } from "./lib/probe-output.js";
 import { listTargetsScript, urlsIn } from "./lib/backup-url.js";
 import { shellQuote } from "./lib/shell.js";
-import { cycleOf, describeSchedule, hhmm, occurrences, offsetInCycle, parseHhmm, scheduleError, when } from "./lib/schedule.js";
+import {
+  cycleOf,
+  describeSchedule,
+  hhmm,
+  occurrences,
+  offsetInCycle,
+  parseHhmm,
+  scheduleError,
+  when,
+} from "./lib/schedule.js";
 import type { CheckContext, ProbeCheck, PropertyResult } from "./types.js";
 
 export interface CronSpec {
@@ -95,8 +111,12 @@ export const cronCheck: ProbeCheck<CronSpec> = {
     const lines = probeLines(output);
     const files: CronFile[] = lines
       .filter((l) => l.key === "file")
-      .map((l) => parseCronFile(l.fields[0]!, l.fields[1]!, parseInt(l.fields[2]!, 8), decode64(l.fields[3])));
-    const users = new Set((lines.find((l) => l.key === "users")?.fields[0] ?? "").split(/\s+/).filter(Boolean));
+      .map((l) =>
+        parseCronFile(l.fields[0]!, l.fields[1]!, parseInt(l.fields[2]!, 8), decode64(l.fields[3])),
+      );
+    const users = new Set(
+      (lines.find((l) => l.key === "users")?.fields[0] ?? "").split(/\s+/).filter(Boolean),
+    );
     const targets = new Map(lines.filter((l) => l.key === "target").map((l) => [l.fields[0]!, l.fields[1]!]));
     return evaluateCron(spec, files, users, targets, ctx);
   },
@@ -123,12 +143,35 @@ export function evaluateCron(
   // A job that dumps and then uploads in one command line is ordered by the shell itself.
   const chained = all.filter((j) => dumpRe.test(text(j)) && uploadRe.test(text(j)));
   const out: PropertyResult[] = [];
-  const rest = ["file_name", "file_owner", "file_mode", "newline", "user_field", "percent", "schedule", "order", "full", "daily", "not_both", "first_run", "deadline"];
+  const rest = [
+    "file_name",
+    "file_owner",
+    "file_mode",
+    "newline",
+    "user_field",
+    "percent",
+    "schedule",
+    "order",
+    "full",
+    "daily",
+    "not_both",
+    "first_run",
+    "deadline",
+  ];
 
   if (!dumps.length || !(uploads.length || chained.length)) {
-    const missing = !dumps.length ? `dumps ${spec.service} (/${spec.dump}/)` : `uploads the ${spec.service} dump (/${spec.upload}/)`;
-    out.push(fail("jobs", "dump and upload jobs", `${dumps.length} dump, ${uploads.length} upload`,
-      `no cron job in /etc/cron.d ${missing}`, fix("jobs", `add them to /etc/cron.d/${spec.file ?? "<service>-backup"}`)));
+    const missing = !dumps.length
+      ? `dumps ${spec.service} (/${spec.dump}/)`
+      : `uploads the ${spec.service} dump (/${spec.upload}/)`;
+    out.push(
+      fail(
+        "jobs",
+        "dump and upload jobs",
+        `${dumps.length} dump, ${uploads.length} upload`,
+        `no cron job in /etc/cron.d ${missing}`,
+        fix("jobs", `add them to /etc/cron.d/${spec.file ?? "<service>-backup"}`),
+      ),
+    );
     for (const p of rest) out.push(skip(p, "-", "no jobs to examine"));
     return out;
   }
@@ -137,36 +180,86 @@ export function evaluateCron(
   out.push(pass("jobs", "dump and upload jobs", [...dumps, ...uploads].map(describeJob).join("; ")));
 
   // The files holding the jobs, with Debian's rules.
-  const holding = files.filter((f) => f.jobs.some((j) => dumps.includes(j) || uploads.includes(j) || chained.includes(j)));
+  const holding = files.filter((f) =>
+    f.jobs.some((j) => dumps.includes(j) || uploads.includes(j) || chained.includes(j)),
+  );
   const problems = holding.flatMap(fileProblems);
   const names = holding.map((f) => f.path).join(", ");
   const wrongName = spec.file ? holding.filter((f) => f.name !== spec.file && VALID_NAME.test(f.name)) : [];
   const nameProblem = problems.find((p) => p.property === "file_name");
-  if (nameProblem) out.push(fail("file_name", spec.file ?? "valid name", names, nameProblem.problem, fix("file_name", nameProblem.fix)));
+  if (nameProblem)
+    out.push(
+      fail(
+        "file_name",
+        spec.file ?? "valid name",
+        names,
+        nameProblem.problem,
+        fix("file_name", nameProblem.fix),
+      ),
+    );
   else if (wrongName.length)
-    out.push(fail("file_name", spec.file!, names, `the ${spec.service} jobs are in ${wrongName[0]!.path}`, fix("file_name", `the lab asks for /etc/cron.d/${spec.file}`)));
+    out.push(
+      fail(
+        "file_name",
+        spec.file!,
+        names,
+        `the ${spec.service} jobs are in ${wrongName[0]!.path}`,
+        fix("file_name", `the lab asks for /etc/cron.d/${spec.file}`),
+      ),
+    );
   else out.push(pass("file_name", spec.file ?? "valid name", names));
   for (const prop of ["file_owner", "file_mode", "newline"]) {
     const p = problems.find((x) => x.property === prop);
-    out.push(p ? fail(prop, "cron accepts it", "rejected", p.problem, fix(prop, p.fix)) : pass(prop, "cron accepts it", "ok"));
+    out.push(
+      p
+        ? fail(prop, "cron accepts it", "rejected", p.problem, fix(prop, p.fix))
+        : pass(prop, "cron accepts it", "ok"),
+    );
   }
 
   const jobs = [...dumps, ...uploads, ...chained];
   const badUser = jobs.find((j) => j.user !== user);
   if (badUser) {
     const noField = !users.has(badUser.user);
-    out.push(fail("user_field", user, badUser.user,
-      noField ? `${badUser.file}:${badUser.line} has no user field ("${badUser.text}")` : `${badUser.file}:${badUser.line} runs as ${badUser.user}`,
-      fix("user_field", `write "${badUser.schedule}  ${user}  ${noField ? `${badUser.user} ${badUser.command}` : badUser.command}"`)));
+    out.push(
+      fail(
+        "user_field",
+        user,
+        badUser.user,
+        noField
+          ? `${badUser.file}:${badUser.line} has no user field ("${badUser.text}")`
+          : `${badUser.file}:${badUser.line} runs as ${badUser.user}`,
+        fix(
+          "user_field",
+          `write "${badUser.schedule}  ${user}  ${noField ? `${badUser.user} ${badUser.command}` : badUser.command}"`,
+        ),
+      ),
+    );
   } else out.push(pass("user_field", user, user));
   const pct = jobs.find((j) => unescapedPercent(j.command));
-  out.push(pct
-    ? fail("percent", "no unescaped %", pct.command, `${pct.file}:${pct.line} has an unescaped %: cron cuts the command there`, fix("percent", "write \\% instead of %"))
-    : pass("percent", "no unescaped %", "none"));
+  out.push(
+    pct
+      ? fail(
+          "percent",
+          "no unescaped %",
+          pct.command,
+          `${pct.file}:${pct.line} has an unescaped %: cron cuts the command there`,
+          fix("percent", "write \\% instead of %"),
+        )
+      : pass("percent", "no unescaped %", "none"),
+  );
 
   const invalid = jobs.map((j) => ({ j, err: scheduleError(j.schedule) })).find((x) => x.err);
   if (invalid) {
-    out.push(fail("schedule", "valid schedules", invalid.j.schedule, `${invalid.j.file}:${invalid.j.line}: "${invalid.j.schedule}" is not a schedule (${invalid.err})`, fix("schedule", "check it with https://crontab.guru")));
+    out.push(
+      fail(
+        "schedule",
+        "valid schedules",
+        invalid.j.schedule,
+        `${invalid.j.file}:${invalid.j.line}: "${invalid.j.schedule}" is not a schedule (${invalid.err})`,
+        fix("schedule", "check it with https://crontab.guru"),
+      ),
+    );
     for (const p of rest.slice(rest.indexOf("order"))) out.push(skip(p, "-", "a schedule is invalid"));
     return out;
   }
@@ -176,14 +269,26 @@ export function evaluateCron(
   const days = Math.max(35, fullEvery * 4);
   const deadline = parseHhmm(spec.deadline ?? "01:00");
   const runsOf = (list: CronJob[], kind?: (j: CronJob) => Kind): Run[] =>
-    list.flatMap((job) => occurrences(job.schedule, from, days).map((minute) => ({ minute, job, kind: kind?.(job) })))
+    list
+      .flatMap((job) =>
+        occurrences(job.schedule, from, days).map((minute) => ({ minute, job, kind: kind?.(job) })),
+      )
       .sort((a, b) => a.minute - b.minute);
   const dumpRuns = runsOf(dumps);
   const uploadRuns = runsOf([...uploads, ...chained], (j) => uploadKind(text(j)));
   const startCycle = cycleOf(Math.ceil(from.getTime() / 60_000), deadline) + 1;
   const endCycle = startCycle + Math.floor(days) - 2;
 
-  out.push(orderResult(spec, dumpRuns, uploadRuns.filter((r) => !chained.includes(r.job)), deadline, zone, fix));
+  out.push(
+    orderResult(
+      spec,
+      dumpRuns,
+      uploadRuns.filter((r) => !chained.includes(r.job)),
+      deadline,
+      zone,
+      fix,
+    ),
+  );
   out.push(...rotationResults(spec, uploadRuns, startCycle, endCycle, deadline, fullEvery, zone, fix));
   out.push(firstRunResult(uploadRuns, targets, zone, fix));
   out.push(deadlineResult(spec, [...dumpRuns, ...uploadRuns], deadline, zone, fix));
@@ -192,7 +297,14 @@ export function evaluateCron(
 
 type Fix = (p: string, d: string) => string;
 
-function orderResult(spec: CronSpec, dumps: Run[], uploads: Run[], deadline: number, zone: string | undefined, fix: Fix): PropertyResult {
+function orderResult(
+  spec: CronSpec,
+  dumps: Run[],
+  uploads: Run[],
+  deadline: number,
+  zone: string | undefined,
+  fix: Fix,
+): PropertyResult {
   const gap = spec.min_gap_minutes ?? 1;
   const expected = `upload ≥ ${gap} min after the dump`;
   const byCycle = new Map<number, number[]>();
@@ -220,12 +332,28 @@ function orderResult(spec: CronSpec, dumps: Run[], uploads: Run[], deadline: num
       : d! > u.minute
         ? `the ${spec.service} upload starts at ${when(u.minute, zone)}, before the dump at ${hhmm(d! % DAY)} UTC`
         : `the ${spec.service} upload starts only ${u.minute - d!} min after the dump at ${hhmm(d! % DAY)} UTC`;
-  return fail("order", expected, `${bad} upload(s) too early`, problem,
-    fix("order", `start the upload at least ${gap} min after the dump has finished (e.g. dump 00:00, upload 00:15)`));
+  return fail(
+    "order",
+    expected,
+    `${bad} upload(s) too early`,
+    problem,
+    fix(
+      "order",
+      `start the upload at least ${gap} min after the dump has finished (e.g. dump 00:00, upload 00:15)`,
+    ),
+  );
 }
 
-function rotationResults(spec: CronSpec, uploads: Run[], startCycle: number, endCycle: number, deadline: number,
-  fullEvery: number, zone: string | undefined, fix: Fix): PropertyResult[] {
+function rotationResults(
+  spec: CronSpec,
+  uploads: Run[],
+  startCycle: number,
+  endCycle: number,
+  deadline: number,
+  fullEvery: number,
+  zone: string | undefined,
+  fix: Fix,
+): PropertyResult[] {
   const kinds = new Map<number, Set<Kind>>();
   for (const u of uploads) {
     const c = cycleOf(u.minute, deadline);
@@ -235,44 +363,99 @@ function rotationResults(spec: CronSpec, uploads: Run[], startCycle: number, end
   const out: PropertyResult[] = [];
   // A plain `duplicity SRC URL` with --full-if-older-than makes its own fulls.
   const autoFull = uploads.some((u) => u.kind === "auto" && /--full-if-older-than\s+\S+/.test(u.job.command));
-  const fullCycles = [...kinds.entries()].filter(([, k]) => k.has("full") || (autoFull && k.has("auto"))).map(([c]) => c).sort((a, b) => a - b);
+  const fullCycles = [...kinds.entries()]
+    .filter(([, k]) => k.has("full") || (autoFull && k.has("auto")))
+    .map(([c]) => c)
+    .sort((a, b) => a - b);
   let longest = fullCycles.length ? fullCycles[0]! - startCycle + 1 : Infinity;
-  for (let i = 1; i < fullCycles.length; i++) longest = Math.max(longest, fullCycles[i]! - fullCycles[i - 1]!);
+  for (let i = 1; i < fullCycles.length; i++)
+    longest = Math.max(longest, fullCycles[i]! - fullCycles[i - 1]!);
   if (fullCycles.length) longest = Math.max(longest, endCycle - fullCycles[fullCycles.length - 1]!);
   const expected = `a full backup at least every ${fullEvery} days`;
   if (!fullCycles.length)
-    out.push(fail("full", expected, "no full backups", `no ${spec.service} upload makes a full backup (every one is incremental)`,
-      fix("full", "schedule `duplicity full` once a week and `incremental` on the other days")));
+    out.push(
+      fail(
+        "full",
+        expected,
+        "no full backups",
+        `no ${spec.service} upload makes a full backup (every one is incremental)`,
+        fix("full", "schedule `duplicity full` once a week and `incremental` on the other days"),
+      ),
+    );
   else if (longest > fullEvery)
-    out.push(fail("full", expected, `${longest} days apart`, `${spec.service} full backups are up to ${longest} days apart`, fix("full", `run a full backup at least every ${fullEvery} days`)));
+    out.push(
+      fail(
+        "full",
+        expected,
+        `${longest} days apart`,
+        `${spec.service} full backups are up to ${longest} days apart`,
+        fix("full", `run a full backup at least every ${fullEvery} days`),
+      ),
+    );
   else out.push(pass("full", expected, `every ${longest} days or less`));
 
   const missing: number[] = [];
   for (let c = startCycle; c <= endCycle; c++) if (!kinds.has(c)) missing.push(c);
   const night = (c: number) => when((c + 1) * DAY + deadline - 1, zone).replace(/ \d\d:\d\d UTC.*$/, "");
-  out.push(missing.length
-    ? fail("daily", "an upload every night", `${missing.length} night(s) without`, `no ${spec.service} upload on the night before ${night(missing[0]!)}`, fix("daily", "upload every day (incremental on the days without a full)"))
-    : pass("daily", "an upload every night", "every night"));
+  out.push(
+    missing.length
+      ? fail(
+          "daily",
+          "an upload every night",
+          `${missing.length} night(s) without`,
+          `no ${spec.service} upload on the night before ${night(missing[0]!)}`,
+          fix("daily", "upload every day (incremental on the days without a full)"),
+        )
+      : pass("daily", "an upload every night", "every night"),
+  );
   const both = [...kinds.entries()].find(([, k]) => k.has("full") && k.has("incremental"));
-  out.push(both
-    ? fail("not_both", "full or incremental, not both", "both", `the night before ${night(both[0])} runs both a full and an incremental ${spec.service} backup`, fix("not_both", "exclude the full backup's day from the incremental schedule (e.g. 0 and 1-6)"))
-    : pass("not_both", "full or incremental, not both", "never both"));
+  out.push(
+    both
+      ? fail(
+          "not_both",
+          "full or incremental, not both",
+          "both",
+          `the night before ${night(both[0])} runs both a full and an incremental ${spec.service} backup`,
+          fix("not_both", "exclude the full backup's day from the incremental schedule (e.g. 0 and 1-6)"),
+        )
+      : pass("not_both", "full or incremental, not both", "never both"),
+  );
   return out;
 }
 
-function firstRunResult(uploads: Run[], targets: Map<string, string>, zone: string | undefined, fix: Fix): PropertyResult {
+function firstRunResult(
+  uploads: Run[],
+  targets: Map<string, string>,
+  zone: string | undefined,
+  fix: Fix,
+): PropertyResult {
   const next = uploads[0];
   if (!next) return skip("first_run", "the first upload is full", "no upload is scheduled");
-  if (next.kind !== "incremental") return pass("first_run", "the first upload is full", `${next.kind} at ${when(next.minute, zone)}`);
+  if (next.kind !== "incremental")
+    return pass("first_run", "the first upload is full", `${next.kind} at ${when(next.minute, zone)}`);
   const url = urlsIn(next.job.command)[0];
   const state = url ? targets.get(url) : undefined;
-  if (state === "full") return pass("first_run", "the first upload is full", `a full backup already exists in ${url}`);
-  return fail("first_run", "the first upload is full", `incremental at ${when(next.minute, zone)}`,
+  if (state === "full")
+    return pass("first_run", "the first upload is full", `a full backup already exists in ${url}`);
+  return fail(
+    "first_run",
+    "the first upload is full",
+    `incremental at ${when(next.minute, zone)}`,
     `the next upload (${when(next.minute, zone)}) is incremental and ${url ?? "the target"} ${state === "unknown" ? "could not be listed" : "holds no full backup yet"}`,
-    fix("first_run", `run the full backup command once by hand as backup: ${uploads.find((u) => u.kind === "full")?.job.command ?? "duplicity full …"}`));
+    fix(
+      "first_run",
+      `run the full backup command once by hand as backup: ${uploads.find((u) => u.kind === "full")?.job.command ?? "duplicity full …"}`,
+    ),
+  );
 }
 
-function deadlineResult(spec: CronSpec, runs: Run[], deadline: number, zone: string | undefined, fix: Fix): PropertyResult {
+function deadlineResult(
+  spec: CronSpec,
+  runs: Run[],
+  deadline: number,
+  zone: string | undefined,
+  fix: Fix,
+): PropertyResult {
   const windowMin = Math.round((spec.window_hours ?? 18) * 60);
   const jobMin = spec.job_minutes ?? 5;
   const expected = `done by ${hhmm(deadline)} UTC`;
@@ -280,12 +463,28 @@ function deadlineResult(spec: CronSpec, runs: Run[], deadline: number, zone: str
     const off = offsetInCycle(r.minute, deadline);
     return off < DAY - windowMin || off + jobMin > DAY;
   });
-  if (!late) return pass("deadline", expected, `last start ${hhmm(Math.max(...runs.map((r) => offsetInCycle(r.minute, deadline))) + deadline)} UTC`);
-  const localDeadline = zone ? ` (${when(Math.floor(late.minute / DAY) * DAY + deadline, zone).replace(/^.*\((\d\d:\d\d) .*$/, "$1")} ${zone})` : "";
+  if (!late)
+    return pass(
+      "deadline",
+      expected,
+      `last start ${hhmm(Math.max(...runs.map((r) => offsetInCycle(r.minute, deadline))) + deadline)} UTC`,
+    );
+  const localDeadline = zone
+    ? ` (${when(Math.floor(late.minute / DAY) * DAY + deadline, zone).replace(/^.*\((\d\d:\d\d) .*$/, "$1")} ${zone})`
+    : "";
   const off = offsetInCycle(late.minute, deadline);
-  const problem = off + jobMin > DAY
-    ? `${late.job.file}:${late.job.line} starts at ${when(late.minute, zone)} and cannot finish by ${hhmm(deadline)} UTC`
-    : `${late.job.file}:${late.job.line} runs at ${when(late.minute, zone)}, after the hosts are destroyed at ${hhmm(deadline)} UTC${localDeadline}`;
-  return fail("deadline", expected, when(late.minute, zone), problem,
-    fix("deadline", `schedule it before ${hhmm(deadline - jobMin)} UTC — cron uses the server's clock, which is UTC, not Estonian time`));
+  const problem =
+    off + jobMin > DAY
+      ? `${late.job.file}:${late.job.line} starts at ${when(late.minute, zone)} and cannot finish by ${hhmm(deadline)} UTC`
+      : `${late.job.file}:${late.job.line} runs at ${when(late.minute, zone)}, after the hosts are destroyed at ${hhmm(deadline)} UTC${localDeadline}`;
+  return fail(
+    "deadline",
+    expected,
+    when(late.minute, zone),
+    problem,
+    fix(
+      "deadline",
+      `schedule it before ${hhmm(deadline - jobMin)} UTC — cron uses the server's clock, which is UTC, not Estonian time`,
+    ),
+  );
 }

@@ -22,12 +22,17 @@ export const docDrillCheck: ActiveCheck<DocDrillSpec> = {
         pattern: "^([a-z+]+://|\\{\\{)",
         description: "a duplicity URL such as rsync://backup@backup/mysql or {{ backup_url_base }}/mysql",
       },
-      database: { type: "string", pattern: "^[A-Za-z0-9_]+$", description: "a database name of letters, digits and _" },
+      database: {
+        type: "string",
+        pattern: "^[A-Za-z0-9_]+$",
+        description: "a database name of letters, digits and _",
+      },
       // Scratch names only: the verification drops this database, so it must not be a real one.
       scratch_database: {
         type: "string",
         pattern: "^[A-Za-z0-9_]+_drill$",
-        description: "a scratch database name ending in _drill: the drill drops and recreates it, so it must never be a real one",
+        description:
+          "a scratch database name ending in _drill: the drill drops and recreates it, so it must never be a real one",
       },
       rounds: { type: "integer", minimum: 1, maximum: 5 },
       timeout: { type: "number", exclusiveMinimum: 0 },

@@ -71,28 +71,74 @@ export const duplicityCheck: ProbeCheck<DuplicitySpec> = {
     const out: PropertyResult[] = [];
     const target = spec.target;
     if (!status.primaryChain) {
-      const said = text.split("\n").find((l) => /error|denied|No backup chains|not found|refused/i.test(l))?.trim();
-      out.push(fail("chain", "a backup chain", said ?? "none", `${target} holds no duplicity backup chain${said ? ` (${said})` : ""}`,
-        fix("chain", "run the full backup command from the cron file once as backup and check its output")));
+      const said = text
+        .split("\n")
+        .find((l) => /error|denied|No backup chains|not found|refused/i.test(l))
+        ?.trim();
+      out.push(
+        fail(
+          "chain",
+          "a backup chain",
+          said ?? "none",
+          `${target} holds no duplicity backup chain${said ? ` (${said})` : ""}`,
+          fix("chain", "run the full backup command from the cron file once as backup and check its output"),
+        ),
+      );
     } else {
-      out.push(pass("chain", "a backup chain", `${status.sets.length} set(s) since ${status.sets[0]!.time.toISOString()}`));
+      out.push(
+        pass(
+          "chain",
+          "a backup chain",
+          `${status.sets.length} set(s) since ${status.sets[0]!.time.toISOString()}`,
+        ),
+      );
     }
     const first = files[0] ?? status.sets[0];
-    if (!first) out.push(fail("first_full", "the first backup is full", "no backups", `${target} holds no backups`, fix("first_full", "make the first backup a full one")));
+    if (!first)
+      out.push(
+        fail(
+          "first_full",
+          "the first backup is full",
+          "no backups",
+          `${target} holds no backups`,
+          fix("first_full", "make the first backup a full one"),
+        ),
+      );
     else if (first.type !== "full")
-      out.push(fail("first_full", "the first backup is full", `incremental at ${first.time.toISOString()}`,
-        `the first backup in ${target} (${first.time.toISOString()}) is incremental, without a full backup before it`,
-        fix("first_full", "run `duplicity full` once by hand as backup so every chain starts with a full backup")));
+      out.push(
+        fail(
+          "first_full",
+          "the first backup is full",
+          `incremental at ${first.time.toISOString()}`,
+          `the first backup in ${target} (${first.time.toISOString()}) is incremental, without a full backup before it`,
+          fix(
+            "first_full",
+            "run `duplicity full` once by hand as backup so every chain starts with a full backup",
+          ),
+        ),
+      );
     else out.push(pass("first_full", "the first backup is full", `full at ${first.time.toISOString()}`));
-    const newest = [...status.sets, ...files].reduce<Date | undefined>((m, s) => (!m || s.time > m ? s.time : m), undefined);
+    const newest = [...status.sets, ...files].reduce<Date | undefined>(
+      (m, s) => (!m || s.time > m ? s.time : m),
+      undefined,
+    );
     const limit = spec.max_age_hours ?? 48;
     const age = newest ? (now.getTime() - newest.getTime()) / 3_600_000 : Infinity;
     out.push(
       age <= limit
         ? pass("age", `newest backup younger than ${limit} h`, `${age.toFixed(1)} h old`)
-        : fail("age", `newest backup younger than ${limit} h`, newest ? `${age.toFixed(1)} h old` : "none",
-            newest ? `the newest backup in ${target} is ${age.toFixed(0)} hours old` : `${target} holds no backup`,
-            fix("age", "check that the cron jobs run (grep CRON /var/log/syslog) and that the upload works as backup")),
+        : fail(
+            "age",
+            `newest backup younger than ${limit} h`,
+            newest ? `${age.toFixed(1)} h old` : "none",
+            newest
+              ? `the newest backup in ${target} is ${age.toFixed(0)} hours old`
+              : `${target} holds no backup`,
+            fix(
+              "age",
+              "check that the cron jobs run (grep CRON /var/log/syslog) and that the upload works as backup",
+            ),
+          ),
     );
     return out;
   },

@@ -22,7 +22,11 @@ export interface FileSpec {
   fix?: string | Record<string, string>;
 }
 
-const MODE = { type: "string", pattern: "^0?[0-7]{3,4}$", description: 'an octal mode in quotes, such as "0600"' };
+const MODE = {
+  type: "string",
+  pattern: "^0?[0-7]{3,4}$",
+  description: 'an octal mode in quotes, such as "0600"',
+};
 const patterns = { type: "array", items: { type: "string", minLength: 1 } };
 
 const TYPES: Record<string, string> = {
@@ -97,8 +101,13 @@ export const fileCheck: ProbeCheck<FileSpec> = {
       out.push(
         found === wanted
           ? pass(prop, wanted, found)
-          : fail(prop, wanted, found, `${path} is ${prop === "owner" ? "owned by" : "in group"} ${found}`,
-              fix(prop, `${cmd} ${wanted} ${path}`)),
+          : fail(
+              prop,
+              wanted,
+              found,
+              `${path} is ${prop === "owner" ? "owned by" : "in group"} ${found}`,
+              fix(prop, `${cmd} ${wanted} ${path}`),
+            ),
       );
     }
     if (spec.mode !== undefined) {
@@ -106,7 +115,13 @@ export const fileCheck: ProbeCheck<FileSpec> = {
       out.push(
         m === mode
           ? pass("mode", show(m), show(mode))
-          : fail("mode", show(m), show(mode), `${path} is mode ${show(mode)}`, fix("mode", `chmod ${show(m)} ${path}`)),
+          : fail(
+              "mode",
+              show(m),
+              show(mode),
+              `${path} is mode ${show(mode)}`,
+              fix("mode", `chmod ${show(m)} ${path}`),
+            ),
       );
     }
     if (spec.mode_max !== undefined) {
@@ -115,8 +130,13 @@ export const fileCheck: ProbeCheck<FileSpec> = {
       out.push(
         extra === 0
           ? pass("mode", `no looser than ${show(max)}`, show(mode))
-          : fail("mode", `no looser than ${show(max)}`, show(mode), `${path} is mode ${show(mode)}`,
-              fix("mode", `it must be no looser than ${show(max)} — chmod ${show(mode & max)} ${path}`)),
+          : fail(
+              "mode",
+              `no looser than ${show(max)}`,
+              show(mode),
+              `${path} is mode ${show(mode)}`,
+              fix("mode", `it must be no looser than ${show(max)} — chmod ${show(mode & max)} ${path}`),
+            ),
       );
     }
     const text = decode64(lines.find((l) => l.key === "content")?.fields[0]);
@@ -126,15 +146,26 @@ export const fileCheck: ProbeCheck<FileSpec> = {
       out.push(
         ok
           ? pass("contains", pattern, "present")
-          : fail("contains", pattern, "absent", `${path} has no ${pattern.startsWith("/") ? "match for" : "line"} ${pattern}`,
-              fix("contains", "add it")),
+          : fail(
+              "contains",
+              pattern,
+              "absent",
+              `${path} has no ${pattern.startsWith("/") ? "match for" : "line"} ${pattern}`,
+              fix("contains", "add it"),
+            ),
       );
     }
     for (const pattern of spec.not_contains ?? []) {
       const bad = readable && lineMatcher(pattern)(text);
       out.push(
         bad
-          ? fail("not_contains", `no ${pattern}`, "present", `${path} contains ${pattern}`, fix("not_contains", "remove it"))
+          ? fail(
+              "not_contains",
+              `no ${pattern}`,
+              "present",
+              `${path} contains ${pattern}`,
+              fix("not_contains", "remove it"),
+            )
           : pass("not_contains", `no ${pattern}`, "absent"),
       );
     }

@@ -12,7 +12,16 @@ import { CHECK_TYPES } from "./registry.js";
 import { checkStatus, scoreTasks } from "./scoring.js";
 import { assignRoles } from "./targets.js";
 import { fillVars, MissingVar } from "./template-vars.js";
-import type { ActiveCheck, BecomeFor, CheckContext, CheckDef, CheckOutcome, Definition, ProbeCheck, StudentReport } from "./types.js";
+import type {
+  ActiveCheck,
+  BecomeFor,
+  CheckContext,
+  CheckDef,
+  CheckOutcome,
+  Definition,
+  ProbeCheck,
+  StudentReport,
+} from "./types.js";
 
 export interface GradeOptions {
   student: string;
@@ -42,7 +51,13 @@ function taskOf(defs: Definition[], id: string): string {
   return defs.flatMap((d) => d.tasks).find((t) => t.checks.some((c) => c.id === id))!.id;
 }
 
-function outcome(defs: Definition[], c: CheckDef, host: string | undefined, partial: Partial<CheckOutcome>, spec: unknown = c.spec): CheckOutcome {
+function outcome(
+  defs: Definition[],
+  c: CheckDef,
+  host: string | undefined,
+  partial: Partial<CheckOutcome>,
+  spec: unknown = c.spec,
+): CheckOutcome {
   const type = CHECK_TYPES[c.type]!;
   let name = c.name;
   if (!name) {
@@ -52,7 +67,18 @@ function outcome(defs: Definition[], c: CheckDef, host: string | undefined, part
       name = c.type;
     }
   }
-  return { id: c.id, task: taskOf(defs, c.id), name, type: c.type, host, status: "skip", results: [], points: 0, maxPoints: 0, ...partial };
+  return {
+    id: c.id,
+    task: taskOf(defs, c.id),
+    name,
+    type: c.type,
+    host,
+    status: "skip",
+    results: [],
+    points: 0,
+    maxPoints: 0,
+    ...partial,
+  };
 }
 
 export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
@@ -81,8 +107,18 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
   );
   const facts = new Map([...connected].map(([n, c]) => [n, c.facts]));
   const discoveredVars = backupVars([...facts.values()].flatMap((f) => f.urls));
-  const vars: Record<string, string> = Object.assign({}, ...defs.map((d) => d.vars), discoveredVars, opts.vars ?? {});
-  const roles = assignRoles(Object.assign({}, ...defs.map((d) => d.roles)), inventory, facts, vars.backup_host);
+  const vars: Record<string, string> = Object.assign(
+    {},
+    ...defs.map((d) => d.vars),
+    discoveredVars,
+    opts.vars ?? {},
+  );
+  const roles = assignRoles(
+    Object.assign({}, ...defs.map((d) => d.roles)),
+    inventory,
+    facts,
+    vars.backup_host,
+  );
   const hostsOf = (role: string) => roles.find((r) => r.role === role)?.hosts ?? [];
   const checks = defs.flatMap((d) => d.tasks.flatMap((t) => t.checks));
   const outcomes: CheckOutcome[] = [];
@@ -95,7 +131,12 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
     if (type.kind === "local") continue;
     const targets = hostsOf(c.on!);
     if (!targets.length) {
-      outcomes.push(outcome(defs, c, undefined, { status: "fail", note: `no host is ${c.on}: ${roles.find((r) => r.role === c.on)?.reason}` }));
+      outcomes.push(
+        outcome(defs, c, undefined, {
+          status: "fail",
+          note: `no host is ${c.on}: ${roles.find((r) => r.role === c.on)?.reason}`,
+        }),
+      );
       continue;
     }
     let spec: unknown;
@@ -103,11 +144,18 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
       spec = fillVars(c.spec, vars);
     } catch (e) {
       if (!(e instanceof MissingVar)) throw e;
-      for (const h of targets) outcomes.push(outcome(defs, c, h, { status: "fail", note: `${e.message}, which discovery did not find (no cron job names a duplicity URL); pass --var` }));
+      for (const h of targets)
+        outcomes.push(
+          outcome(defs, c, h, {
+            status: "fail",
+            note: `${e.message}, which discovery did not find (no cron job names a duplicity URL); pass --var`,
+          }),
+        );
       continue;
     }
     for (const h of targets) {
-      if (!connected.has(h)) outcomes.push(outcome(defs, c, h, { status: "skip", note: `${h} is unreachable` }));
+      if (!connected.has(h))
+        outcomes.push(outcome(defs, c, h, { status: "skip", note: `${h} is unreachable` }));
       else if (type.kind === "probe") perHost.set(h, [...(perHost.get(h) ?? []), { c, spec }]);
     }
   }
@@ -115,8 +163,13 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
     [...perHost].map(async ([h, list]) => {
       const { conn, become } = connected.get(h)!;
       const t0 = Date.now();
-      const snippets = list.map(({ c, spec }) => (CHECK_TYPES[c.type] as ProbeCheck<unknown>).probe(spec, ctxFor(new Date())));
-      const r = await conn.exec(`echo "clock|$(date +%s)"\n${batchScript(snippets)}`, { become, timeoutMs: 600_000 });
+      const snippets = list.map(({ c, spec }) =>
+        (CHECK_TYPES[c.type] as ProbeCheck<unknown>).probe(spec, ctxFor(new Date())),
+      );
+      const r = await conn.exec(`echo "clock|$(date +%s)"\n${batchScript(snippets)}`, {
+        become,
+        timeoutMs: 600_000,
+      });
       const clock = new Date(Number(/clock\|(\d+)/.exec(r.stdout)?.[1] ?? Date.now() / 1000) * 1000);
       const parts = splitBatchOutput(r.stdout, list.length);
       list.forEach(({ c, spec }, i) => {
@@ -135,7 +188,11 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
     const mine = outcomes.filter((o) => o.id === id);
     if (!mine.length) return true;
     if (!prop) return mine.some((o) => o.status !== "pass");
-    return mine.some((o) => !o.results.some((r) => r.property === prop) || o.results.some((r) => r.property === prop && r.status !== "pass"));
+    return mine.some(
+      (o) =>
+        !o.results.some((r) => r.property === prop) ||
+        o.results.some((r) => r.property === prop && r.status !== "pass"),
+    );
   };
   const failedNeed = (c: CheckDef) => c.needs.find(unmet);
   const skipped = (c: CheckDef, h: string | undefined, need: string) =>
@@ -154,7 +211,12 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
       for (const h of hostsOf(c.on!))
         if (!connected.has(h)) continue;
         else if (opts.drills === false)
-          outcomes.push(outcome(defs, c, h, { status: "skip", note: "not run: drills are off (grading only reads the hosts)" }));
+          outcomes.push(
+            outcome(defs, c, h, {
+              status: "skip",
+              note: "not run: drills are off (grading only reads the hosts)",
+            }),
+          );
         else active.push({ c, h });
     }
   }
@@ -174,7 +236,9 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
           const results = await type.run(spec, hc.conn, { ...ctxFor(new Date()), become: hc.become });
           outcomes.push(outcome(defs, c, h, { status: checkStatus(results), results }, spec));
         } catch (e) {
-          outcomes.push(outcome(defs, c, h, { status: "fail", note: `could not run: ${(e as Error).message}` }, spec));
+          outcomes.push(
+            outcome(defs, c, h, { status: "fail", note: `could not run: ${(e as Error).message}` }, spec),
+          );
         }
       }
     }),

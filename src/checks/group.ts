@@ -43,10 +43,17 @@ export const groupCheck: ProbeCheck<GroupSpec> = {
     if (!g)
       return [
         want
-          ? fail("exists", "present", "missing", `group ${spec.name} does not exist`, fix("exists", `groupadd ${spec.name}`))
+          ? fail(
+              "exists",
+              "present",
+              "missing",
+              `group ${spec.name} does not exist`,
+              fix("exists", `groupadd ${spec.name}`),
+            )
           : pass("exists", "absent", "absent"),
       ];
-    if (!want) return [fail("exists", "absent", "present", `group ${spec.name} exists`, fix("exists", "remove it"))];
+    if (!want)
+      return [fail("exists", "absent", "present", `group ${spec.name} exists`, fix("exists", "remove it"))];
     const members = new Set((g.split(":")[3] ?? "").split(",").filter(Boolean));
     for (const l of lines) if (l.key === "primary") members.add(l.fields[0]!);
     const out: PropertyResult[] = [pass("exists", "present", "present")];
@@ -55,7 +62,13 @@ export const groupCheck: ProbeCheck<GroupSpec> = {
       out.push(
         members.has(m)
           ? pass("members", m, found)
-          : fail("members", m, found, `${m} is not a member of ${spec.name}`, fix("members", `usermod -aG ${spec.name} ${m}`)),
+          : fail(
+              "members",
+              m,
+              found,
+              `${m} is not a member of ${spec.name}`,
+              fix("members", `usermod -aG ${spec.name} ${m}`),
+            ),
       );
     return out;
   },

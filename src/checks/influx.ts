@@ -59,16 +59,30 @@ export const influxCheck: ProbeCheck<InfluxSpec> = {
       out.push(
         dbs.includes(db)
           ? pass("database", db, "present")
-          : fail("database", db, "missing", `InfluxDB has no database ${db}`, fix("database", `create it (or restore it from the backup)`)),
+          : fail(
+              "database",
+              db,
+              "missing",
+              `InfluxDB has no database ${db}`,
+              fix("database", `create it (or restore it from the backup)`),
+            ),
       );
     for (const [db, wanted] of Object.entries(spec.points ?? {})) {
-      const counts = pointCounts(lines.filter((l) => l.key === "count" && l.fields[0] === db).map((l) => l.fields.slice(1).join("|")));
+      const counts = pointCounts(
+        lines.filter((l) => l.key === "count" && l.fields[0] === db).map((l) => l.fields.slice(1).join("|")),
+      );
       for (const [m, min] of Object.entries(wanted)) {
         const n = counts.get(m) ?? 0;
         out.push(
           n >= min
             ? pass("points", `${db}.${m} ≥ ${min}`, String(n))
-            : fail("points", `${db}.${m} ≥ ${min}`, String(n), `${db}.${m} holds ${n} points`, fix("points", `at least ${min} expected; is Telegraf writing?`)),
+            : fail(
+                "points",
+                `${db}.${m} ≥ ${min}`,
+                String(n),
+                `${db}.${m} holds ${n} points`,
+                fix("points", `at least ${min} expected; is Telegraf writing?`),
+              ),
         );
       }
     }

@@ -65,17 +65,31 @@ export const mysqlGrantsCheck: ProbeCheck<GrantsSpec> = {
     const wanted = spec.privileges.map((p) => p.toUpperCase()).sort();
     if (!hosts.length) {
       const said = output.split("\n").find((l) => /ERROR/.test(l));
-      return [fail("exists", who, said ?? "missing", `MySQL user ${spec.user} does not exist`,
-        fix("exists", `CREATE USER ${who} and GRANT ${wanted.join(", ")} ON ${spec.database}.* TO ${who}`))];
+      return [
+        fail(
+          "exists",
+          who,
+          said ?? "missing",
+          `MySQL user ${spec.user} does not exist`,
+          fix("exists", `CREATE USER ${who} and GRANT ${wanted.join(", ")} ON ${spec.database}.* TO ${who}`),
+        ),
+      ];
     }
     const out: PropertyResult[] = [];
     const others = hosts.filter((h) => h !== host);
     out.push(
       others.length === 0
         ? pass("host", host, hosts.join(","))
-        : fail("host", host, hosts.join(","),
+        : fail(
+            "host",
+            host,
+            hosts.join(","),
             `MySQL user ${spec.user} is allowed from ${others.map((h) => `'${h}'`).join(", ")}${others.includes("%") ? " (any host)" : ""}`,
-            fix("host", `it must connect from ${host} only — RENAME USER ${spec.user}@'${others[0]}' TO ${who} (or DROP USER the extra one)`)),
+            fix(
+              "host",
+              `it must connect from ${host} only — RENAME USER ${spec.user}@'${others[0]}' TO ${who} (or DROP USER the extra one)`,
+            ),
+          ),
     );
     // Every privilege of every host entry counts: what the user can do from anywhere.
     const byTarget = new Map<string, Set<string>>();
@@ -89,19 +103,42 @@ export const mysqlGrantsCheck: ProbeCheck<GrantsSpec> = {
     const target = `${spec.database}.*`;
     const onDb = [...(byTarget.get(target) ?? [])].sort();
     const elsewhere = [...byTarget.entries()].filter(([t]) => t !== target);
-    const found = [...byTarget.entries()].map(([t, s]) => `${[...s].sort().join(", ")} ON ${t}`).join("; ") || "none";
+    const found =
+      [...byTarget.entries()].map(([t, s]) => `${[...s].sort().join(", ")} ON ${t}`).join("; ") || "none";
     const expected = `${wanted.join(", ")} ON ${target}`;
     if (elsewhere.length) {
       const [t, s] = elsewhere[0]!;
-      out.push(fail("privileges", expected, found,
-        `${spec.user} has ${[...s].sort().join(", ")} on ${t}${t === "*.*" ? " (every database)" : ""}`,
-        fix("privileges", `grant only on ${spec.database}: REVOKE ${[...s].sort().join(", ")} ON ${t} FROM ${spec.user}@'${hosts[0]}'; GRANT ${wanted.join(", ")} ON ${target} TO ${who}`)));
+      out.push(
+        fail(
+          "privileges",
+          expected,
+          found,
+          `${spec.user} has ${[...s].sort().join(", ")} on ${t}${t === "*.*" ? " (every database)" : ""}`,
+          fix(
+            "privileges",
+            `grant only on ${spec.database}: REVOKE ${[...s].sort().join(", ")} ON ${t} FROM ${spec.user}@'${hosts[0]}'; GRANT ${wanted.join(", ")} ON ${target} TO ${who}`,
+          ),
+        ),
+      );
     } else if (onDb.join(",") !== wanted.join(",")) {
       const missing = wanted.filter((p) => !onDb.includes(p));
       const extra = onDb.filter((p) => !wanted.includes(p));
-      const parts = [missing.length ? `lacks ${missing.join(", ")}` : "", extra.length ? `also has ${extra.join(", ")}` : ""];
-      out.push(fail("privileges", expected, found, `${spec.user} ${parts.filter(Boolean).join(" and ")} on ${target}`,
-        fix("privileges", `it needs exactly ${wanted.join(", ")} — ${extra.length ? `REVOKE ${extra.join(", ")} ON ${target} FROM ${who}; ` : ""}GRANT ${wanted.join(", ")} ON ${target} TO ${who}`)));
+      const parts = [
+        missing.length ? `lacks ${missing.join(", ")}` : "",
+        extra.length ? `also has ${extra.join(", ")}` : "",
+      ];
+      out.push(
+        fail(
+          "privileges",
+          expected,
+          found,
+          `${spec.user} ${parts.filter(Boolean).join(" and ")} on ${target}`,
+          fix(
+            "privileges",
+            `it needs exactly ${wanted.join(", ")} — ${extra.length ? `REVOKE ${extra.join(", ")} ON ${target} FROM ${who}; ` : ""}GRANT ${wanted.join(", ")} ON ${target} TO ${who}`,
+          ),
+        ),
+      );
     } else {
       out.push(pass("privileges", expected, found));
     }

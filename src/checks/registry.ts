@@ -13,7 +13,17 @@ import { userCheck } from "./user.js";
 import type { CheckType } from "./types.js";
 
 export const CHECK_TYPES: Record<string, CheckType> = Object.fromEntries(
-  [fileCheck, userCheck, groupCheck, commandCheck, cronCheck, mysqlGrantsCheck, influxCheck, duplicityCheck, restoreDrillCheck, docDrillCheck, repoCheck].map(
-    (t) => [t.name, t],
-  ),
+  [
+    fileCheck,
+    userCheck,
+    groupCheck,
+    commandCheck,
+    cronCheck,
+    mysqlGrantsCheck,
+    influxCheck,
+    duplicityCheck,
+    restoreDrillCheck,
+    docDrillCheck,
+    repoCheck,
+  ].map((t) => [t.name, t]),
 );

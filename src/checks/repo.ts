@@ -39,12 +39,22 @@ export function markdownSections(text: string): MdSection[] {
     const m = !fence && /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(l);
     if (m) heads.push({ i, level: m[1]!.length, heading: m[2]! });
     // Setext headings: a line underlined with === or ---.
-    else if (!fence && i > 0 && /^(=+|-+)\s*$/.test(l) && lines[i - 1]!.trim() && !/^\s*[-*]/.test(lines[i - 1]!))
+    else if (
+      !fence &&
+      i > 0 &&
+      /^(=+|-+)\s*$/.test(l) &&
+      lines[i - 1]!.trim() &&
+      !/^\s*[-*]/.test(lines[i - 1]!)
+    )
       heads.push({ i: i - 1, level: l.trim().startsWith("=") ? 1 : 2, heading: lines[i - 1]!.trim() });
   });
   return heads.map((h, k) => {
     const next = heads.slice(k + 1).find((x) => x.level <= h.level);
-    return { heading: h.heading, level: h.level, body: lines.slice(h.i + 1, next ? next.i : lines.length).join("\n") };
+    return {
+      heading: h.heading,
+      level: h.level,
+      body: lines.slice(h.i + 1, next ? next.i : lines.length).join("\n"),
+    };
   });
 }
 
@@ -81,12 +91,24 @@ export const repoCheck: LocalCheck<RepoSpec> = {
         const p = join(repo, name);
         return existsSync(p) && (f.endsWith("/") ? statSync(p).isDirectory() : true);
       });
-      out.push(ok ? pass("file", f, "present") : fail("file", f, "missing", `the repository has no ${f}`, fix("file", "add it and push")));
+      out.push(
+        ok
+          ? pass("file", f, "present")
+          : fail("file", f, "missing", `the repository has no ${f}`, fix("file", "add it and push")),
+      );
     }
     if (spec.document) {
       const p = join(repo, spec.document);
       if (!existsSync(p)) {
-        out.push(fail("document", spec.document, "missing", `the repository has no ${spec.document}`, fix("document", "write it and push")));
+        out.push(
+          fail(
+            "document",
+            spec.document,
+            "missing",
+            `the repository has no ${spec.document}`,
+            fix("document", "write it and push"),
+          ),
+        );
         return out;
       }
       out.push(pass("document", spec.document, "present"));
@@ -94,16 +116,31 @@ export const repoCheck: LocalCheck<RepoSpec> = {
       for (const [service, want] of Object.entries(spec.sections ?? {})) {
         const hit = sections.filter((s) => matcher(want.heading)(s.heading));
         if (!hit.length) {
-          out.push(fail("section", `a ${service} section`, sections.map((s) => s.heading).join(", ") || "no headings",
-            `${spec.document} has no ${service} section (a heading matching ${want.heading})`, fix("section", `add "## ${service}" with the commands to restore it`)));
+          out.push(
+            fail(
+              "section",
+              `a ${service} section`,
+              sections.map((s) => s.heading).join(", ") || "no headings",
+              `${spec.document} has no ${service} section (a heading matching ${want.heading})`,
+              fix("section", `add "## ${service}" with the commands to restore it`),
+            ),
+          );
           continue;
         }
         out.push(pass("section", `a ${service} section`, hit[0]!.heading));
         const body = hit.map((s) => s.body).join("\n");
         for (const c of want.commands ?? [])
-          out.push(matcher(c)(body)
-            ? pass("command", `${service}: ${c}`, "present")
-            : fail("command", `${service}: ${c}`, "absent", `the ${service} section of ${spec.document} does not mention ${c}`, fix("command", "add the command you run for that step")));
+          out.push(
+            matcher(c)(body)
+              ? pass("command", `${service}: ${c}`, "present")
+              : fail(
+                  "command",
+                  `${service}: ${c}`,
+                  "absent",
+                  `the ${service} section of ${spec.document} does not mention ${c}`,
+                  fix("command", "add the command you run for that step"),
+                ),
+          );
       }
     }
     return out;

@@ -55,11 +55,25 @@ mysql ${shellQuote(scratch)} < "$f" 2>&1`,
   );
   if (load.rc !== 0) {
     const said = mysqlError(load.out);
-    return [fail("load", `the dump loads into ${scratch}`, said, `the restored dump does not load into MySQL (${said})`,
-      fix("load", "dump with `mysqldump agama > /home/backup/mysql/agama.sql` and check the file is a complete dump"))];
+    return [
+      fail(
+        "load",
+        `the dump loads into ${scratch}`,
+        said,
+        `the restored dump does not load into MySQL (${said})`,
+        fix(
+          "load",
+          "dump with `mysqldump agama > /home/backup/mysql/agama.sql` and check the file is a complete dump",
+        ),
+      ),
+    ];
   }
-  const cmp = await exec(mysqlCompareScript(spec.database).replace(new RegExp(`${spec.database}_SCRATCH`, "g"), scratch));
-  const rows = probeLines(cmp.out).filter((l) => l.key === "row").map((l) => l.fields);
+  const cmp = await exec(
+    mysqlCompareScript(spec.database).replace(new RegExp(`${spec.database}_SCRATCH`, "g"), scratch),
+  );
+  const rows = probeLines(cmp.out)
+    .filter((l) => l.key === "row")
+    .map((l) => l.fields);
   const byTable = new Map<string, Record<string, { count: string; sum: string }>>();
   for (const [t, d, c, s] of rows) {
     const entry = byTable.get(t!) ?? {};
@@ -67,14 +81,36 @@ mysql ${shellQuote(scratch)} < "$f" 2>&1`,
     byTable.set(t!, entry);
   }
   const out: PropertyResult[] = [pass("load", `the dump loads into ${scratch}`, "loaded")];
-  const diffs = [...byTable.entries()].filter(([, e]) => e.live?.count !== e.restored?.count || e.live?.sum !== e.restored?.sum);
-  const summary = [...byTable.entries()].map(([t, e]) => `${t}: ${e.live?.count ?? "-"}/${e.restored?.count ?? "-"}`).join(", ");
-  if (!byTable.size) out.push(fail("data", `the tables of ${spec.database}`, "no tables", `${spec.database} has no tables to compare`, fix("data", "is this the right database?")));
+  const diffs = [...byTable.entries()].filter(
+    ([, e]) => e.live?.count !== e.restored?.count || e.live?.sum !== e.restored?.sum,
+  );
+  const summary = [...byTable.entries()]
+    .map(([t, e]) => `${t}: ${e.live?.count ?? "-"}/${e.restored?.count ?? "-"}`)
+    .join(", ");
+  if (!byTable.size)
+    out.push(
+      fail(
+        "data",
+        `the tables of ${spec.database}`,
+        "no tables",
+        `${spec.database} has no tables to compare`,
+        fix("data", "is this the right database?"),
+      ),
+    );
   else if (diffs.length) {
     const [t, e] = diffs[0]!;
-    out.push(fail("data", "restored = live (rows, checksums)", summary,
-      `table ${t} differs after restore: live ${e.live?.count ?? "missing"} rows (checksum ${e.live?.sum ?? "-"}), restored ${e.restored?.count ?? "missing"} (checksum ${e.restored?.sum ?? "-"})`,
-      fix("data", "check that the dump runs before the upload and that the newest backup holds the current dump")));
+    out.push(
+      fail(
+        "data",
+        "restored = live (rows, checksums)",
+        summary,
+        `table ${t} differs after restore: live ${e.live?.count ?? "missing"} rows (checksum ${e.live?.sum ?? "-"}), restored ${e.restored?.count ?? "missing"} (checksum ${e.restored?.sum ?? "-"})`,
+        fix(
+          "data",
+          "check that the dump runs before the upload and that the newest backup holds the current dump",
+        ),
+      ),
+    );
   } else out.push(pass("data", "restored = live (rows, checksums)", summary));
   return out;
 }
@@ -91,11 +127,20 @@ influxd restore -portable -db ${shellQuote(spec.database)} -newdb ${shellQuote(s
     600,
   );
   if (load.rc !== 0)
-    return [fail("load", `the backup restores into ${scratch}`, load.out.trim().split("\n").pop() ?? "", `the restored InfluxDB backup does not load (${load.out.trim().split("\n").pop()})`,
-      fix("load", "back up with `influxd backup -portable -database telegraf /home/backup/influxdb`"))];
+    return [
+      fail(
+        "load",
+        `the backup restores into ${scratch}`,
+        load.out.trim().split("\n").pop() ?? "",
+        `the restored InfluxDB backup does not load (${load.out.trim().split("\n").pop()})`,
+        fix("load", "back up with `influxd backup -portable -database telegraf /home/backup/influxdb`"),
+      ),
+    ];
   const stamp = /stamp\|(\d{8}T\d{6}Z)/.exec(load.out)?.[1];
   // Live data keeps growing after the backup: compare only points written up to the backup's time.
-  const until = stamp ? `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z` : undefined;
+  const until = stamp
+    ? `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`
+    : undefined;
   const where = until ? ` WHERE time <= '${until}'` : "";
   const cmp = await exec(
     `influx -format csv -database ${shellQuote(spec.database)} -execute ${shellQuote(`SELECT COUNT(*) FROM /.*/${where}`)} | sed 's/^/live|/'
@@ -107,10 +152,26 @@ influx -format csv -database ${shellQuote(scratch)} -execute ${shellQuote(`SELEC
   const summary = [...live.entries()].map(([m, n]) => `${m}: ${n}/${restored.get(m) ?? 0}`).join(", ");
   const out: PropertyResult[] = [pass("load", `the backup restores into ${scratch}`, "restored")];
   const diff = [...live.entries()].find(([m, n]) => restored.get(m) !== n);
-  if (!live.size) out.push(fail("data", `points in ${spec.database}`, "none", `${spec.database} holds no points to compare`, fix("data", "is Telegraf writing?")));
+  if (!live.size)
+    out.push(
+      fail(
+        "data",
+        `points in ${spec.database}`,
+        "none",
+        `${spec.database} holds no points to compare`,
+        fix("data", "is Telegraf writing?"),
+      ),
+    );
   else if (diff)
-    out.push(fail("data", "restored = live (points)", summary, `measurement ${diff[0]} has ${diff[1]} points live but ${restored.get(diff[0]) ?? 0} restored`,
-      fix("data", "check that the InfluxDB backup runs before the upload and backs up the whole database")));
+    out.push(
+      fail(
+        "data",
+        "restored = live (points)",
+        summary,
+        `measurement ${diff[0]} has ${diff[1]} points live but ${restored.get(diff[0]) ?? 0} restored`,
+        fix("data", "check that the InfluxDB backup runs before the upload and backs up the whole database"),
+      ),
+    );
   else out.push(pass("data", "restored = live (points)", summary));
   return out;
 }
@@ -129,12 +190,17 @@ export const restoreDrillCheck: ActiveCheck<DrillSpec> = {
         pattern: "^([a-z+]+://|\\{\\{)",
         description: "a duplicity URL such as rsync://backup@backup/mysql or {{ backup_url_base }}/mysql",
       },
-      database: { type: "string", pattern: "^[A-Za-z0-9_]+$", description: "a database name of letters, digits and _" },
+      database: {
+        type: "string",
+        pattern: "^[A-Za-z0-9_]+$",
+        description: "a database name of letters, digits and _",
+      },
       // Scratch names only: the drill drops this database, so it must not be a real one.
       scratch_database: {
         type: "string",
         pattern: "^[A-Za-z0-9_]+_drill$",
-        description: "a scratch database name ending in _drill: the drill drops and recreates it, so it must never be a real one",
+        description:
+          "a scratch database name ending in _drill: the drill drops and recreates it, so it must never be a real one",
       },
       run_as: { type: "string" },
       timeout: { type: "number", exclusiveMinimum: 0 },
@@ -150,24 +216,45 @@ export const restoreDrillCheck: ActiveCheck<DrillSpec> = {
       return { rc: r.rc, out: r.stdout + r.stderr };
     };
     const user = spec.run_as ?? "backup";
-    const made = await exec(`d=$(mktemp -d /tmp/infra-check-drill.XXXXXX) && chown ${shellQuote(user)} "$d" && echo "$d"`);
+    const made = await exec(
+      `d=$(mktemp -d /tmp/infra-check-drill.XXXXXX) && chown ${shellQuote(user)} "$d" && echo "$d"`,
+    );
     const dir = made.out.trim().split("\n").pop()!;
-    if (made.rc !== 0 || !dir.startsWith("/tmp/infra-check-drill.")) throw new Error(`could not make a scratch directory: ${made.out}`);
+    if (made.rc !== 0 || !dir.startsWith("/tmp/infra-check-drill."))
+      throw new Error(`could not make a scratch directory: ${made.out}`);
     const dropScratch =
       spec.service === "mysql"
         ? `mysql -e ${shellQuote(`DROP DATABASE IF EXISTS \`${spec.scratch_database}\``)}`
         : `influx -execute ${shellQuote(`DROP DATABASE "${spec.scratch_database}"`)}`;
     try {
       const restore = await exec(
-        asUser(user, `duplicity restore --no-encryption --archive-dir ${dir}/cache ${shellQuote(spec.target)} ${dir}/out 2>&1`),
+        asUser(
+          user,
+          `duplicity restore --no-encryption --archive-dir ${dir}/cache ${shellQuote(spec.target)} ${dir}/out 2>&1`,
+        ),
       );
       if (restore.rc !== 0) {
         const said = restore.out.trim().split("\n").filter(Boolean).pop() ?? "";
-        return [fail("restore", `duplicity restore of ${spec.target}`, `exit ${restore.rc}`, `duplicity could not restore ${spec.target} (${said})`,
-          fix("restore", "run the restore command of backup_restore.md by hand as backup and fix what it reports"))];
+        return [
+          fail(
+            "restore",
+            `duplicity restore of ${spec.target}`,
+            `exit ${restore.rc}`,
+            `duplicity could not restore ${spec.target} (${said})`,
+            fix(
+              "restore",
+              "run the restore command of backup_restore.md by hand as backup and fix what it reports",
+            ),
+          ),
+        ];
       }
       const ok = pass("restore", `duplicity restore of ${spec.target}`, "restored");
-      return [ok, ...(spec.service === "mysql" ? await mysqlDrill(spec, dir, exec) : await influxDrill(spec, dir, exec))];
+      return [
+        ok,
+        ...(spec.service === "mysql"
+          ? await mysqlDrill(spec, dir, exec)
+          : await influxDrill(spec, dir, exec)),
+      ];
     } finally {
       await exec(`${dropScratch} >/dev/null 2>&1; rm -rf ${dir}`, 120).catch(() => undefined);
     }

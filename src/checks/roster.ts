@@ -52,18 +52,30 @@ export function parseRoster(text: string, file: string): RosterEntry[] {
     const cells = csvCells(line);
     if (i === 0 && cells[0]?.toLowerCase() === "name") return;
     const where = { file, line: i + 1 };
-    if (cells.length === 3 || cells.length === 2) out.push({ name: cells[0]!, inventory: path(cells[1]), repo: path(cells[2]), line: i + 1 });
+    if (cells.length === 3 || cells.length === 2)
+      out.push({ name: cells[0]!, inventory: path(cells[1]), repo: path(cells[2]), line: i + 1 });
     else if (cells.length === 6) {
       const port = Number(cells[2] || 22);
       if (!Number.isInteger(port) || port < 1 || port > 65535)
-        throw new InfraError(`roster: port must be a number, got ${JSON.stringify(cells[2])}`, { location: where, exitCode: CANNOT_RUN });
-      out.push({ name: cells[0]!, host: { address: cells[1]!, port, user: cells[3] || "ubuntu", key: path(cells[4]) }, repo: path(cells[5]), line: i + 1 });
-    } else
-      throw new InfraError(`roster: expected 3 fields (name,inventory,repo) or 6 (name,host,port,user,key,repo), got ${cells.length}`, {
-        location: where,
-        excerpt: raw,
-        exitCode: CANNOT_RUN,
+        throw new InfraError(`roster: port must be a number, got ${JSON.stringify(cells[2])}`, {
+          location: where,
+          exitCode: CANNOT_RUN,
+        });
+      out.push({
+        name: cells[0]!,
+        host: { address: cells[1]!, port, user: cells[3] || "ubuntu", key: path(cells[4]) },
+        repo: path(cells[5]),
+        line: i + 1,
       });
+    } else
+      throw new InfraError(
+        `roster: expected 3 fields (name,inventory,repo) or 6 (name,host,port,user,key,repo), got ${cells.length}`,
+        {
+          location: where,
+          excerpt: raw,
+          exitCode: CANNOT_RUN,
+        },
+      );
   });
   return out;
 }
@@ -82,7 +94,10 @@ export function rosterInventory(e: RosterEntry): Inventory {
 
 export async function gradeRoster(
   entries: RosterEntry[],
-  opts: Omit<GradeOptions, "student" | "inventory" | "repo" | "pool"> & { jobs?: number; transport?: TransportConfig },
+  opts: Omit<GradeOptions, "student" | "inventory" | "repo" | "pool"> & {
+    jobs?: number;
+    transport?: TransportConfig;
+  },
 ): Promise<StudentReport[]> {
   const reports: StudentReport[] = new Array(entries.length);
   let next = 0;
@@ -92,9 +107,19 @@ export async function gradeRoster(
       const e = entries[i]!;
       const pool = new ConnectionPool(opts.transport ?? {});
       try {
-        reports[i] = await gradeStudent({ ...opts, student: e.name, inventory: rosterInventory(e), repo: e.repo, pool });
+        reports[i] = await gradeStudent({
+          ...opts,
+          student: e.name,
+          inventory: rosterInventory(e),
+          repo: e.repo,
+          pool,
+        });
       } catch (err) {
-        reports[i] = failedReport(e.name, opts.definitions.map((d) => d.lab), (err as Error).message);
+        reports[i] = failedReport(
+          e.name,
+          opts.definitions.map((d) => d.lab),
+          (err as Error).message,
+        );
       } finally {
         await pool.closeAll();
       }
@@ -106,5 +131,15 @@ export async function gradeRoster(
 
 /** A student whose grading could not start at all (their inventory is broken, say). */
 export function failedReport(student: string, labs: string[], error: string): StudentReport {
-  return { student, labs, roles: [], tasks: [], score: 0, maxScore: 0, error, unreachable: [], durationMs: 0 };
+  return {
+    student,
+    labs,
+    roles: [],
+    tasks: [],
+    score: 0,
+    maxScore: 0,
+    error,
+    unreachable: [],
+    durationMs: 0,
+  };
 }

@@ -8,24 +8,37 @@ import { selectHosts, type Inventory } from "../inventory/index.js";
 import type { HostFacts } from "./discovery.js";
 import type { RoleAssignment, RoleDef } from "./types.js";
 
-const WHAT: Record<string, string> = { mariadb: "runs MariaDB/MySQL", influxdb: "runs InfluxDB", backup_server: "is the backup server of the duplicity URLs" };
+const WHAT: Record<string, string> = {
+  mariadb: "runs MariaDB/MySQL",
+  influxdb: "runs InfluxDB",
+  backup_server: "is the backup server of the duplicity URLs",
+};
 
 function byGroups(inventory: Inventory, patterns: string[]): { hosts: string[]; pattern?: string } {
   for (const pattern of patterns) {
-    const hosts = selectHosts(inventory, pattern, { onWarning: () => {} }).filter((h) => !h.implicit).map((h) => h.name);
+    const hosts = selectHosts(inventory, pattern, { onWarning: () => {} })
+      .filter((h) => !h.implicit)
+      .map((h) => h.name);
     if (hosts.length) return { hosts, pattern };
   }
   return { hosts: [] };
 }
 
-function discovered(role: RoleDef, facts: Map<string, HostFacts>, inventory: Inventory, backupHost?: string): string[] {
+function discovered(
+  role: RoleDef,
+  facts: Map<string, HostFacts>,
+  inventory: Inventory,
+  backupHost?: string,
+): string[] {
   if (role.discover === "backup_server") {
     if (!backupHost) return [];
     const short = backupHost.split(".")[0];
     return [...inventory.hosts.values()]
       .filter((h) => {
         const addr = String(h.vars.ansible_host ?? "");
-        return h.name === backupHost || addr === backupHost || h.name === short || h.name.split(".")[0] === short;
+        return (
+          h.name === backupHost || addr === backupHost || h.name === short || h.name.split(".")[0] === short
+        );
       })
       .map((h) => h.name);
   }
@@ -46,12 +59,22 @@ export function assignRoles(
     .filter(([, def]) => def.union)
     .map(([role, def]) => {
       const parts = assigned.filter((a) => def.union!.includes(a.role));
-      return { role, hosts: [...new Set(parts.flatMap((p) => p.hosts))], reason: `the hosts of ${def.union!.join(" and ")}` };
+      return {
+        role,
+        hosts: [...new Set(parts.flatMap((p) => p.hosts))],
+        reason: `the hosts of ${def.union!.join(" and ")}`,
+      };
     });
   return [...assigned, ...unions];
 }
 
-function assignOne(role: string, def: RoleDef, inventory: Inventory, facts: Map<string, HostFacts>, backupHost?: string): RoleAssignment {
+function assignOne(
+  role: string,
+  def: RoleDef,
+  inventory: Inventory,
+  facts: Map<string, HostFacts>,
+  backupHost?: string,
+): RoleAssignment {
   {
     const g = byGroups(inventory, def.groups ?? [role]);
     const d = discovered(def, facts, inventory, backupHost);
@@ -59,9 +82,22 @@ function assignOne(role: string, def: RoleDef, inventory: Inventory, facts: Map<
     if (d.length) {
       const both = d.filter((h) => g.hosts.includes(h));
       if (both.length) return { role, hosts: both, reason: `group ${g.pattern} and ${what}` };
-      return { role, hosts: d, reason: `${what}${g.pattern ? ` (group ${g.pattern} holds ${g.hosts.join(", ")} instead)` : " (no group matched)"}` };
+      return {
+        role,
+        hosts: d,
+        reason: `${what}${g.pattern ? ` (group ${g.pattern} holds ${g.hosts.join(", ")} instead)` : " (no group matched)"}`,
+      };
     }
-    if (g.hosts.length) return { role, hosts: g.hosts, reason: `group ${g.pattern}${def.discover ? `; no reachable host ${what}` : ""}` };
-    return { role, hosts: [], reason: `no group matched ${(def.groups ?? [role]).join(", ")}${def.discover ? ` and no host ${what}` : ""}` };
+    if (g.hosts.length)
+      return {
+        role,
+        hosts: g.hosts,
+        reason: `group ${g.pattern}${def.discover ? `; no reachable host ${what}` : ""}`,
+      };
+    return {
+      role,
+      hosts: [],
+      reason: `no group matched ${(def.groups ?? [role]).join(", ")}${def.discover ? ` and no host ${what}` : ""}`,
+    };
   }
 }

@@ -15,7 +15,8 @@ export function fillVars<T>(value: T, vars: Record<string, string>): T {
         return m;
       });
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   const out = walk(value) as T;

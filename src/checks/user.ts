@@ -44,10 +44,17 @@ export const userCheck: ProbeCheck<UserSpec> = {
     if (!pw)
       return [
         want
-          ? fail("exists", "present", "missing", `user ${spec.name} does not exist`, fix("exists", "create it"))
+          ? fail(
+              "exists",
+              "present",
+              "missing",
+              `user ${spec.name} does not exist`,
+              fix("exists", "create it"),
+            )
           : pass("exists", "absent", "absent"),
       ];
-    if (!want) return [fail("exists", "absent", "present", `user ${spec.name} exists`, fix("exists", "remove it"))];
+    if (!want)
+      return [fail("exists", "absent", "present", `user ${spec.name} exists`, fix("exists", "remove it"))];
     // passwd fields: name:x:uid:gid:gecos:home:shell (the probe split on `|`, so rejoin and split on `:`).
     const f = pw.join("|").split(":");
     const home = f[5] ?? "";
@@ -57,20 +64,38 @@ export const userCheck: ProbeCheck<UserSpec> = {
       out.push(
         home === spec.home
           ? pass("home", spec.home, home)
-          : fail("home", spec.home, home, `${spec.name}'s home is ${home}`, fix("home", `usermod -d ${spec.home} -m ${spec.name}`)),
+          : fail(
+              "home",
+              spec.home,
+              home,
+              `${spec.name}'s home is ${home}`,
+              fix("home", `usermod -d ${spec.home} -m ${spec.name}`),
+            ),
       );
     if (spec.shell !== undefined)
       out.push(
         shell === spec.shell
           ? pass("shell", spec.shell, shell)
-          : fail("shell", spec.shell, shell, `${spec.name}'s shell is ${shell}`, fix("shell", `usermod -s ${spec.shell} ${spec.name}`)),
+          : fail(
+              "shell",
+              spec.shell,
+              shell,
+              `${spec.name}'s shell is ${shell}`,
+              fix("shell", `usermod -s ${spec.shell} ${spec.name}`),
+            ),
       );
     const groups = (lines.find((l) => l.key === "groups")?.fields[0] ?? "").split(/\s+/).filter(Boolean);
     for (const g of spec.groups ?? [])
       out.push(
         groups.includes(g)
           ? pass("groups", g, groups.join(","))
-          : fail("groups", g, groups.join(","), `${spec.name} is not in group ${g}`, fix("groups", `usermod -aG ${g} ${spec.name}`)),
+          : fail(
+              "groups",
+              g,
+              groups.join(","),
+              `${spec.name} is not in group ${g}`,
+              fix("groups", `usermod -aG ${g} ${spec.name}`),
+            ),
       );
     return out;
   },

@@ -23,7 +23,16 @@ export interface CronFile {
 
 export const VALID_NAME = /^[A-Za-z0-9_-]+$/;
 
-const NICKNAMES = new Set(["@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
+const NICKNAMES = new Set([
+  "@reboot",
+  "@yearly",
+  "@annually",
+  "@monthly",
+  "@weekly",
+  "@daily",
+  "@midnight",
+  "@hourly",
+]);
 
 /** Job lines of a system crontab: env assignments and comments are skipped. */
 export function parseCronFile(path: string, owner: string, mode: number, content: string): CronFile {
@@ -61,7 +70,11 @@ export function fileProblems(f: CronFile): { property: string; problem: string; 
       fix: `rename it to /etc/cron.d/${f.name.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_-]/g, "-")} (in the role: dest without .j2)`,
     });
   if (f.owner !== "root")
-    out.push({ property: "file_owner", problem: `cron ignores ${f.path}: it is owned by ${f.owner}`, fix: `chown root:root ${f.path}` });
+    out.push({
+      property: "file_owner",
+      problem: `cron ignores ${f.path}: it is owned by ${f.owner}`,
+      fix: `chown root:root ${f.path}`,
+    });
   if (f.mode & 0o022)
     out.push({
       property: "file_mode",
@@ -69,7 +82,11 @@ export function fileProblems(f: CronFile): { property: string; problem: string; 
       fix: `chmod 0644 ${f.path}`,
     });
   if (f.content.length && !f.content.endsWith("\n"))
-    out.push({ property: "newline", problem: `the last line of ${f.path} has no newline, so cron skips it`, fix: "end the file with a newline" });
+    out.push({
+      property: "newline",
+      problem: `the last line of ${f.path} has no newline, so cron skips it`,
+      fix: "end the file with a newline",
+    });
   return out;
 }
 

@@ -18,7 +18,9 @@ export function probeLines(output: string): ProbeLine[] {
 }
 
 export function firstField(output: string, key: string): string | undefined {
-  return probeLines(output).find((l) => l.key === key)?.fields.join("|");
+  return probeLines(output)
+    .find((l) => l.key === key)
+    ?.fields.join("|");
 }
 
 export function decode64(s: string | undefined): string {

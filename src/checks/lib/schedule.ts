@@ -41,7 +41,8 @@ export function occurrences(schedule: string, from: Date, days: number, cap = 20
   const end = from.getTime() + days * DAY * 60_000;
   const out: number[] = [];
   let t: Date | null = new Date(from.getTime() - 1000);
-  while (out.length < cap && (t = job.nextRun(t)) && t.getTime() < end) out.push(Math.round(t.getTime() / 60_000));
+  while (out.length < cap && (t = job.nextRun(t)) && t.getTime() < end)
+    out.push(Math.round(t.getTime() / 60_000));
   return out;
 }
 
@@ -71,7 +72,12 @@ export function when(minute: number, zone: string | undefined): string {
   const day = d.toLocaleDateString("en-GB", { weekday: "short", timeZone: "UTC" });
   const utc = `${day} ${hhmm(d.getUTCHours() * 60 + d.getUTCMinutes())} UTC`;
   if (!zone) return utc;
-  const local = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+  const local = d.toLocaleTimeString("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: zone,
+  });
   return `${utc} (${local} ${zone})`;
 }
 

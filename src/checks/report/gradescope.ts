@@ -6,7 +6,9 @@ export function gradescopeResults(r: StudentReport) {
   return {
     score: r.score,
     max_score: r.maxScore,
-    output: r.roles.map((x) => `${x.role}: ${x.hosts.join(", ") || "(none)"} — ${x.reason}`).join("\n") + (r.error ? `\n${r.error}` : ""),
+    output:
+      r.roles.map((x) => `${x.role}: ${x.hosts.join(", ") || "(none)"} — ${x.reason}`).join("\n") +
+      (r.error ? `\n${r.error}` : ""),
     tests: r.tasks.flatMap((t) =>
       t.checks.map((c) => ({
         name: `${t.title}: ${c.name}${c.host ? ` [${c.host}]` : ""}`,

@@ -6,7 +6,8 @@ const mark = (c: CheckOutcome) => (c.status === "pass" ? "✓" : c.status === "s
 export function formatTable(r: StudentReport): string {
   const out: string[] = [`${r.student}: ${r.score}/${r.maxScore} points (labs ${r.labs.join(", ")})`];
   if (r.error) out.push(`  could not grade everything — ${r.error}`);
-  for (const role of r.roles) out.push(`  ${role.role}: ${role.hosts.join(", ") || "(none)"} — ${role.reason}`);
+  for (const role of r.roles)
+    out.push(`  ${role.role}: ${role.hosts.join(", ") || "(none)"} — ${role.reason}`);
   for (const t of r.tasks) {
     out.push("", `${t.title}  ${t.points}/${t.maxPoints}`);
     for (const c of t.checks) {

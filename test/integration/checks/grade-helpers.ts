@@ -1,6 +1,11 @@
 /** Grading the test lab with the built-in definitions, and comparing two gradings check by check. */
 import { expect } from "vitest";
-import { builtinDefinition, gradeStudent, loadDefinitions, type StudentReport } from "../../../src/checks/index.js";
+import {
+  builtinDefinition,
+  gradeStudent,
+  loadDefinitions,
+  type StudentReport,
+} from "../../../src/checks/index.js";
 import { loadInventory } from "../../../src/inventory/index.js";
 import { ConnectionPool } from "../../../src/transport/index.js";
 import { lab } from "../lab-helpers.js";
@@ -40,7 +45,10 @@ export function states(r: StudentReport): Map<string, CheckState> {
     out.set(`${c.id}@${c.host ?? "repo"}`, {
       status: c.status,
       failing: c.results.filter((p) => p.status === "fail").map((p) => p.property),
-      messages: [c.note ?? "", ...c.results.filter((p) => p.status === "fail").map((p) => p.message ?? "")].filter(Boolean),
+      messages: [
+        c.note ?? "",
+        ...c.results.filter((p) => p.status === "fail").map((p) => p.message ?? ""),
+      ].filter(Boolean),
     });
   return out;
 }
@@ -64,7 +72,9 @@ export function expectOnly(
 ): void {
   const diff = changed(before, after);
   // Messages in the comparison so a surprise says what happened.
-  const seen = Object.fromEntries(Object.entries(diff).map(([k, v]) => [k, `${v.status}: ${v.messages.join(" | ")}`]));
+  const seen = Object.fromEntries(
+    Object.entries(diff).map(([k, v]) => [k, `${v.status}: ${v.messages.join(" | ")}`]),
+  );
   expect(Object.keys(seen).sort(), JSON.stringify(seen, null, 1)).toEqual(Object.keys(want).sort());
   for (const [k, w] of Object.entries(want)) {
     expect(diff[k]!.status, k).toBe(w.status ?? "fail");

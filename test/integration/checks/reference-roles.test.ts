@@ -32,21 +32,50 @@ describe("infra check on the reference roles", () => {
     repo = mkdtempSync(join(tmpdir(), "infra-student-"));
     for (const d of ["roles", "group_vars"]) cpSync(resolve(d), join(repo, d), { recursive: true });
     cpSync(resolve("playbooks/infra.yaml"), join(repo, "infra.yaml"));
-    for (const [doc, file] of [["restore", "backup_restore.md"], ["sla", "backup_sla.md"]]) {
-      const r = await run(process.execPath, [CLI, "docs", doc!, "-i", inventory(), "--out", join(repo, file!)]);
+    for (const [doc, file] of [
+      ["restore", "backup_restore.md"],
+      ["sla", "backup_sla.md"],
+    ]) {
+      const r = await run(process.execPath, [
+        CLI,
+        "docs",
+        doc!,
+        "-i",
+        inventory(),
+        "--out",
+        join(repo, file!),
+      ]);
       expect(r.code, r.stderr).toBe(0);
     }
   }, 900_000);
 
   it("passes every lab-10 check, restore drills included", async () => {
-    const r = await run(process.execPath, [CLI, "check", "-i", inventory(), "--repo", repo, "--lab", "10", "--format", "json"]);
+    const r = await run(process.execPath, [
+      CLI,
+      "check",
+      "-i",
+      inventory(),
+      "--repo",
+      repo,
+      "--lab",
+      "10",
+      "--format",
+      "json",
+    ]);
     const report = JSON.parse(r.stdout) as Report;
     const failed = report.tasks.flatMap((t) => t.checks).filter((c) => c.status !== "pass");
     expect(failed, r.stdout).toEqual([]);
     expect(report.score).toBe(report.maxScore);
     expect(r.code).toBe(0);
     expect(report.tasks.flatMap((t) => t.checks).map((c) => c.id)).toEqual(
-      expect.arrayContaining(["mysql-grants", "my-cnf", "mysql-cron", "mysql-chain", "mysql-restore-drill", "influxdb-restore-drill"]),
+      expect.arrayContaining([
+        "mysql-grants",
+        "my-cnf",
+        "mysql-cron",
+        "mysql-chain",
+        "mysql-restore-drill",
+        "influxdb-restore-drill",
+      ]),
     );
   }, 600_000);
 });

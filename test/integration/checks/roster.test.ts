@@ -33,7 +33,10 @@ test("two graded reports and one clear failure", async () => {
   const csv = `name,inventory,repo\nann,${lab().inventory},${repo}\nbob,127.0.0.1,1,ubuntu,,${repo}\ncarl,${lab().inventory},${repo}\n`;
   writeFileSync(join(dir, "roster.csv"), csv);
   const entries = parseRoster(csv, join(dir, "roster.csv"));
-  const reports = await gradeRoster(entries, { definitions: loadDefinitions([builtinDefinition("9")]), jobs: 3 });
+  const reports = await gradeRoster(entries, {
+    definitions: loadDefinitions([builtinDefinition("9")]),
+    jobs: 3,
+  });
   expect(reports.map((r) => r.student)).toEqual(["ann", "bob", "carl"]);
   for (const r of [reports[0]!, reports[2]!]) {
     expect(r.error).toBeUndefined();
@@ -44,6 +47,8 @@ test("two graded reports and one clear failure", async () => {
   const summary = formatSummaryTable(reports);
   expect(summary).toMatch(/^ann +3 +3 +0 +graded$/m);
   // The repository is still graded (backup_sla.md: 1 point); every host check is not.
-  expect(summary, summary).toMatch(/^bob +1 +3 +4 +could not run: unreachable: 127\.0\.0\.1: UNREACHABLE: connection refused/m);
+  expect(summary, summary).toMatch(
+    /^bob +1 +3 +4 +could not run: unreachable: 127\.0\.0\.1: UNREACHABLE: connection refused/m,
+  );
   expect(exitCodeFor(reports), summary).toBe(2);
 });

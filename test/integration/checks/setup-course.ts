@@ -36,7 +36,8 @@ no_tablespaces
 /** Runs a script as root on a lab host; throws with its output when it fails. */
 export async function root(host: string, script: string): Promise<string> {
   const r = await sshRun(host, `sudo sh -ec ${quote(script)}`);
-  if (r.code !== 0) throw new Error(`${host}: setup step failed (${r.code}):\n${script}\n${r.stdout}${r.stderr}`);
+  if (r.code !== 0)
+    throw new Error(`${host}: setup step failed (${r.code}):\n${script}\n${r.stdout}${r.stderr}`);
   return r.stdout;
 }
 
@@ -168,8 +169,10 @@ export function courseRepository(overrides: Record<string, string | null> = {}):
     "group_vars/all.yaml": "mysql_backup_user: backup\n",
     "infra.yaml": "- name: Init\n  hosts: all\n  roles: [backup]\n",
     "roles/backup/tasks/main.yaml": "- name: duplicity\n  apt: name=duplicity\n",
-    "roles/influxdb_backup/tasks/main.yaml": "- name: dir\n  file: path=/home/backup/influxdb state=directory owner=backup\n",
-    "roles/mysql_backup/tasks/main.yaml": "- name: dir\n  file: path=/home/backup/mysql state=directory owner=backup\n",
+    "roles/influxdb_backup/tasks/main.yaml":
+      "- name: dir\n  file: path=/home/backup/influxdb state=directory owner=backup\n",
+    "roles/mysql_backup/tasks/main.yaml":
+      "- name: dir\n  file: path=/home/backup/mysql state=directory owner=backup\n",
     ...overrides,
   };
   for (const [path, content] of Object.entries(files)) {

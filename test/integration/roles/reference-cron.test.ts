@@ -31,9 +31,14 @@ describe("reference roles with the real cron daemon", () => {
     const dump = await inMinutes(secs > 40 ? 2 : 1);
     const upload = await inMinutes(secs > 40 ? 3 : 2);
     const r = await applyReference(inventory(), [
-      "--limit", "mysql-1,backup",
-      "-e", `mysql_backup_dump_schedule='${dump.minute} ${dump.hour} * * *'`,
-      "-e", JSON.stringify({ mysql_backup_upload_time: { minute: String(upload.minute), hour: String(upload.hour) } }),
+      "--limit",
+      "mysql-1,backup",
+      "-e",
+      `mysql_backup_dump_schedule='${dump.minute} ${dump.hour} * * *'`,
+      "-e",
+      JSON.stringify({
+        mysql_backup_upload_time: { minute: String(upload.minute), hour: String(upload.hour) },
+      }),
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const cronFile = (await ssh("mysql-1", "cat /etc/cron.d/mysql-backup")).stdout;
@@ -45,7 +50,9 @@ describe("reference roles with the real cron daemon", () => {
     let uploaded = false;
     while (Date.now() < deadline && !(dumped && uploaded)) {
       await new Promise((res) => setTimeout(res, 10_000));
-      const mtime = Number((await ssh("mysql-1", "sudo stat -c %Y /home/backup/mysql/agama.sql")).stdout.trim());
+      const mtime = Number(
+        (await ssh("mysql-1", "sudo stat -c %Y /home/backup/mysql/agama.sql")).stdout.trim(),
+      );
       dumped = mtime >= started;
       const latest = (await ssh("backup", "sudo ls -t /home/student/mysql | head -1")).stdout.trim();
       const m = /duplicity-(?:full|inc|new-signatures)\.[^.]*?(\d{8}T\d{6}Z)/.exec(latest);

@@ -21,20 +21,24 @@ async function state(lab: string, host: string): Promise<string> {
     // Dumps and duplicity's cache hold timestamps: compare their metadata only. Restores left by earlier tests
     // under restore/ are not the roles' doing.
     "sudo find /home/backup /home/student /etc/cron.d \\( -path '*/.cache' -o -path '/home/backup/restore/*' \\) -prune -o -printf '%p %y %m %u %g\\n' 2>/dev/null | sort",
-    "for f in /etc/cron.d/mysql-backup /etc/cron.d/influxdb-backup /home/backup/.my.cnf /home/backup/.ssh/known_hosts /home/student/.ssh/authorized_keys; do sudo test -f $f && { echo \"== $f\"; sudo cat $f; }; done",
+    'for f in /etc/cron.d/mysql-backup /etc/cron.d/influxdb-backup /home/backup/.my.cnf /home/backup/.ssh/known_hosts /home/student/.ssh/authorized_keys; do sudo test -f $f && { echo "== $f"; sudo cat $f; }; done',
     "sudo mysql -N -e \"SHOW GRANTS FOR 'backup'@'localhost'\" 2>/dev/null | sed 's/IDENTIFIED BY PASSWORD .*//'",
   ].join("; ");
   let text = (await sshRunIn(lab, host, script)).stdout;
   for (const h of HOSTS) {
-    for (const ip of (await sshRunIn(lab, h, "hostname -I")).stdout.trim().split(/\s+/)) text = text.split(ip).join(`<ip of ${h}>`);
+    for (const ip of (await sshRunIn(lab, h, "hostname -I")).stdout.trim().split(/\s+/))
+      text = text.split(ip).join(`<ip of ${h}>`);
   }
-  return text
-    .replace(/AAAA[A-Za-z0-9+/=]+/g, "<key>")
-    .replace(/\d{8}T\d{6}Z/g, "<time>").replace(/^(\/home\/backup\/mysql\/|\/home\/backup\/influxdb\/)\S+ f .*$/gm, "$1<dump file>")
-    // How many files a dump has depends on the data (shards), not on the roles: one line per folder is enough.
-    .split("\n")
-    .filter((line, k, all) => line !== all[k - 1])
-    .join("\n");
+  return (
+    text
+      .replace(/AAAA[A-Za-z0-9+/=]+/g, "<key>")
+      .replace(/\d{8}T\d{6}Z/g, "<time>")
+      .replace(/^(\/home\/backup\/mysql\/|\/home\/backup\/influxdb\/)\S+ f .*$/gm, "$1<dump file>")
+      // How many files a dump has depends on the data (shards), not on the roles: one line per folder is enough.
+      .split("\n")
+      .filter((line, k, all) => line !== all[k - 1])
+      .join("\n")
+  );
 }
 
 describe("reference roles: infra vs ansible-playbook", () => {
@@ -44,7 +48,8 @@ describe("reference roles: infra vs ansible-playbook", () => {
     // Earlier tests leave extra backup chains on "ref": both labs start from no uploads, so each apply makes one.
     for (const lab of [OURS, THEIRS]) {
       await sshRunIn(lab, "backup", "sudo rm -rf /home/student/mysql /home/student/influxdb");
-      for (const h of ["mysql-1", "influx-1"]) await sshRunIn(lab, h, "sudo rm -rf /home/backup/.cache/duplicity");
+      for (const h of ["mysql-1", "influx-1"])
+        await sshRunIn(lab, h, "sudo rm -rf /home/backup/.cache/duplicity");
     }
   }, 900_000);
 

@@ -47,21 +47,35 @@ export function parseCronFile(text: string): { env: Record<string, string>; jobs
 }
 
 /** Runs a cron job as cron does: as its user, with cron's minimal environment plus the file's variables. */
-export function runCronJob(lab: string, host: string, job: CronJob, fileEnv: Record<string, string>): Promise<RunResult> {
+export function runCronJob(
+  lab: string,
+  host: string,
+  job: CronJob,
+  fileEnv: Record<string, string>,
+): Promise<RunResult> {
   const home = job.user === "root" ? "/root" : `/home/${job.user}`;
   const env = { HOME: home, LOGNAME: job.user, SHELL: "/bin/sh", PATH: "/usr/bin:/bin", ...fileEnv };
-  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(" ");
+  const assignments = Object.entries(env)
+    .map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`)
+    .join(" ");
   const cmd = job.command.replace(/'/g, "'\\''");
   return sshRunIn(lab, host, `cd / && sudo -u ${job.user} env -i ${assignments} /bin/sh -c '${cmd}'`);
 }
 
 /** Per-table row counts and CHECKSUM TABLE values of a MySQL database, one line per table. */
 export async function mysqlFingerprint(lab: string, db: string): Promise<string> {
-  const tables = (await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'SHOW TABLES' ${db}`)).stdout.trim().split("\n");
+  const tables = (await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'SHOW TABLES' ${db}`)).stdout
+    .trim()
+    .split("\n");
   const lines: string[] = [];
   for (const t of tables) {
-    const count = (await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'SELECT COUNT(*) FROM \`${t}\`' ${db}`)).stdout.trim();
-    const sum = (await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'CHECKSUM TABLE \`${t}\`' ${db}`)).stdout.trim().split(/\s+/).pop();
+    const count = (
+      await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'SELECT COUNT(*) FROM \`${t}\`' ${db}`)
+    ).stdout.trim();
+    const sum = (await sshRunIn(lab, "mysql-1", `sudo mysql -N -e 'CHECKSUM TABLE \`${t}\`' ${db}`)).stdout
+      .trim()
+      .split(/\s+/)
+      .pop();
     lines.push(`${t} rows=${count} checksum=${sum}`);
   }
   return lines.join("\n");
@@ -69,6 +83,10 @@ export async function mysqlFingerprint(lab: string, db: string): Promise<string>
 
 /** Point counts per measurement of an InfluxDB database. */
 export async function influxFingerprint(lab: string, db: string): Promise<string> {
-  const r = await sshRunIn(lab, "influx-1", `influx -database ${db} -format csv -execute 'SELECT COUNT(*) FROM /.*/'`);
+  const r = await sshRunIn(
+    lab,
+    "influx-1",
+    `influx -database ${db} -format csv -execute 'SELECT COUNT(*) FROM /.*/'`,
+  );
   return r.stdout.trim();
 }

@@ -7,7 +7,13 @@ import { labUp } from "../../../src/lab/lab.js";
 import { labHome, paths } from "../../../src/lab/files.js";
 import { sshRunIn } from "../lab-helpers.js";
 import { recap } from "../engine/course-helpers.js";
-import { applyReference, influxFingerprint, mysqlFingerprint, parseCronFile, runCronJob } from "./reference-helpers.js";
+import {
+  applyReference,
+  influxFingerprint,
+  mysqlFingerprint,
+  parseCronFile,
+  runCronJob,
+} from "./reference-helpers.js";
 
 // The reference roles change users, grants and cron on their hosts: they get a lab of their own.
 const LAB = "ref";
@@ -23,10 +29,14 @@ async function runJobs(host: string, file: string, pick: (cmd: string) => boolea
   }
 }
 const isDump = (c: string) => !c.includes("duplicity");
-const isUpload = (kind: "full" | "incremental") => (c: string) => c.includes(`duplicity`) && c.includes(` ${kind} `);
+const isUpload = (kind: "full" | "incremental") => (c: string) =>
+  c.includes(`duplicity`) && c.includes(` ${kind} `);
 
 async function chain(host: string, service: string): Promise<string> {
-  const r = await sshRun(host, `sudo -u backup duplicity collection-status --no-encryption rsync://student@backup/${service}`);
+  const r = await sshRun(
+    host,
+    `sudo -u backup duplicity collection-status --no-encryption rsync://student@backup/${service}`,
+  );
   expect(r.code, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -43,7 +53,8 @@ describe("reference roles", () => {
   it("a second apply reports changed=0", async () => {
     const r = await applyReference(inventory());
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const [host, c] of Object.entries(recap(r.stdout))) expect(c.changed, `${host}\n${r.stdout}`).toBe(0);
+    for (const [host, c] of Object.entries(recap(r.stdout)))
+      expect(c.changed, `${host}\n${r.stdout}`).toBe(0);
   });
 
   it("the backup user can dump the database: `sudo -u backup mysqldump agama >/dev/null; echo $?` prints 0", async () => {
@@ -53,8 +64,11 @@ describe("reference roles", () => {
   });
 
   it(".my.cnf is the backup user's alone; the MySQL grant is exactly LOCK TABLES, SELECT on agama", async () => {
-    expect((await sshRun("mysql-1", "sudo stat -c '%U %G %a' /home/backup/.my.cnf")).stdout).toBe("backup backup 600\n");
-    const grants = (await sshRun("mysql-1", "sudo mysql -N -e \"SHOW GRANTS FOR 'backup'@'localhost'\"")).stdout;
+    expect((await sshRun("mysql-1", "sudo stat -c '%U %G %a' /home/backup/.my.cnf")).stdout).toBe(
+      "backup backup 600\n",
+    );
+    const grants = (await sshRun("mysql-1", "sudo mysql -N -e \"SHOW GRANTS FOR 'backup'@'localhost'\""))
+      .stdout;
     expect(grants).toContain("GRANT SELECT, LOCK TABLES ON `agama`.* TO `backup`@`localhost`");
     expect(grants.trim().split("\n")).toHaveLength(2);
   });
@@ -64,13 +78,22 @@ describe("reference roles", () => {
     await runJobs("mysql-1", "mysql-backup", isUpload("full"));
     await runJobs("influx-1", "influxdb-backup", isDump);
     await runJobs("influx-1", "influxdb-backup", isUpload("full"));
-    await sshRun("mysql-1", "sudo mysql agama -e \"INSERT INTO item (name, color) VALUES ('fig', 'purple')\"");
-    await sshRun("influx-1", "curl -sf -XPOST 'http://127.0.0.1:8086/write?db=telegraf' --data-binary 'cpu,host=x usage_idle=1 1700000000000000000'");
+    await sshRun(
+      "mysql-1",
+      "sudo mysql agama -e \"INSERT INTO item (name, color) VALUES ('fig', 'purple')\"",
+    );
+    await sshRun(
+      "influx-1",
+      "curl -sf -XPOST 'http://127.0.0.1:8086/write?db=telegraf' --data-binary 'cpu,host=x usage_idle=1 1700000000000000000'",
+    );
     await runJobs("mysql-1", "mysql-backup", isDump);
     await runJobs("mysql-1", "mysql-backup", isUpload("incremental"));
     await runJobs("influx-1", "influxdb-backup", isDump);
     await runJobs("influx-1", "influxdb-backup", isUpload("incremental"));
-    for (const [host, service] of [["mysql-1", "mysql"], ["influx-1", "influxdb"]] as const) {
+    for (const [host, service] of [
+      ["mysql-1", "mysql"],
+      ["influx-1", "influxdb"],
+    ] as const) {
       const status = await chain(host, service);
       expect(status).toMatch(/Full\s+\w{3} \w{3}/);
       expect(status).toMatch(/Incremental\s+\w{3} \w{3}/);

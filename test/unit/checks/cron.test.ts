@@ -18,10 +18,28 @@ const GOOD = `0 0 * * *  backup  mysqldump agama > /home/backup/mysql/agama.sql
 const SATURDAY = new Date("2026-11-28T12:00:00Z");
 const MONDAY = new Date("2026-11-23T12:00:00Z");
 
-function run(text: string, opts: { name?: string; owner?: string; mode?: number; now?: Date; target?: string; spec?: Partial<CronSpec> } = {}) {
-  const f = parseCronFile(`/etc/cron.d/${opts.name ?? "mysql-backup"}`, opts.owner ?? "root", opts.mode ?? 0o644, text);
+function run(
+  text: string,
+  opts: {
+    name?: string;
+    owner?: string;
+    mode?: number;
+    now?: Date;
+    target?: string;
+    spec?: Partial<CronSpec>;
+  } = {},
+) {
+  const f = parseCronFile(
+    `/etc/cron.d/${opts.name ?? "mysql-backup"}`,
+    opts.owner ?? "root",
+    opts.mode ?? 0o644,
+    text,
+  );
   const targets = new Map(opts.target ? [[URL, opts.target]] : []);
-  return evaluateCron({ ...SPEC, ...opts.spec }, [f], new Set(["root", "backup"]), targets, { vars: {}, now: opts.now ?? SATURDAY });
+  return evaluateCron({ ...SPEC, ...opts.spec }, [f], new Set(["root", "backup"]), targets, {
+    vars: {},
+    now: opts.now ?? SATURDAY,
+  });
 }
 
 const failing = (rs: PropertyResult[]) => rs.filter((r) => r.status === "fail").map((r) => r.property);
@@ -40,7 +58,9 @@ describe("cron check", () => {
   test("a file name with a dot is ignored by cron", () => {
     const rs = run(GOOD, { name: "mysql-backup.j2" });
     expect(failing(rs)).toEqual(["file_name"]);
-    expect(message(rs, "file_name")).toMatch(/cron ignores .*mysql-backup\.j2.*rename it to \/etc\/cron\.d\/mysql-backup/);
+    expect(message(rs, "file_name")).toMatch(
+      /cron ignores .*mysql-backup\.j2.*rename it to \/etc\/cron\.d\/mysql-backup/,
+    );
   });
 
   test("owner, mode and the trailing newline follow Debian's rules", () => {
@@ -67,7 +87,9 @@ describe("cron check", () => {
     expect(message(same, "order")).toMatch(/the same minute as the dump/);
     const before = run(GOOD.replace(/^0 0 /m, "30 0 "));
     expect(message(before, "order")).toMatch(/before the dump at 00:30 UTC/);
-    expect(failing(run(GOOD.replace(/^15 0 /gm, "3 0 "), { spec: { min_gap_minutes: 5 } }))).toEqual(["order"]);
+    expect(failing(run(GOOD.replace(/^15 0 /gm, "3 0 "), { spec: { min_gap_minutes: 5 } }))).toEqual([
+      "order",
+    ]);
   });
 
   test("a dump the evening before uploads after midnight are in order (one night)", () => {
@@ -75,7 +97,10 @@ describe("cron check", () => {
   });
 
   test("only incrementals: no full backup", () => {
-    const text = GOOD.split("\n").filter((l) => !/ full /.test(l)).join("\n").replace("1-6", "*");
+    const text = GOOD.split("\n")
+      .filter((l) => !/ full /.test(l))
+      .join("\n")
+      .replace("1-6", "*");
     const rs = run(text, { target: "full" });
     expect(failing(rs)).toEqual(["full"]);
     expect(message(rs, "full")).toMatch(/every one is incremental/);
@@ -92,14 +117,18 @@ describe("cron check", () => {
   test("the first upload is incremental and the target holds no full backup", () => {
     const rs = run(GOOD, { now: MONDAY, target: "none" });
     expect(failing(rs)).toEqual(["first_run"]);
-    expect(message(rs, "first_run")).toMatch(/next upload \(Tue 00:15 UTC .*\) is incremental .*holds no full backup yet/);
+    expect(message(rs, "first_run")).toMatch(
+      /next upload \(Tue 00:15 UTC .*\) is incremental .*holds no full backup yet/,
+    );
     expect(failing(run(GOOD, { now: MONDAY, target: "full" }))).toEqual([]);
   });
 
   test("jobs after the 01:00 UTC deadline, or too close to it", () => {
     const late = run(GOOD.replace(/^0 0 /m, "0 1 ").replace(/^15 0 /gm, "15 1 "));
     expect(failing(late)).toEqual(["deadline"]);
-    expect(message(late, "deadline")).toMatch(/01:00 UTC \(03:00 Europe\/Tallinn\), after the hosts are destroyed/);
+    expect(message(late, "deadline")).toMatch(
+      /01:00 UTC \(03:00 Europe\/Tallinn\), after the hosts are destroyed/,
+    );
     expect(failing(run(GOOD.replace(/^15 0 /gm, "58 0 ")))).toEqual(["deadline"]);
   });
 
@@ -121,6 +150,11 @@ describe("cron check", () => {
 
   test("file problems list", () => {
     const f = parseCronFile("/etc/cron.d/a.b", "ubuntu", 0o666, "x");
-    expect(fileProblems(f).map((p) => p.property)).toEqual(["file_name", "file_owner", "file_mode", "newline"]);
+    expect(fileProblems(f).map((p) => p.property)).toEqual([
+      "file_name",
+      "file_owner",
+      "file_mode",
+      "newline",
+    ]);
   });
 });

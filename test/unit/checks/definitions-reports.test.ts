@@ -45,10 +45,24 @@ describe("definitions", () => {
   });
 
   test("unknown keys, no type, two types, unknown roles", () => {
-    expect(errorOf(() => loadDefinition(defFile(`${HEAD}      - hosts: db\n        file: { path: /x, moed: "0600" }\n`))).message).toMatch(/unknown key "moed"/);
-    expect(errorOf(() => loadDefinition(defFile(`${HEAD}      - hosts: db\n`))).message).toMatch(/exactly one type, found none/);
-    expect(errorOf(() => loadDefinition(defFile(`${HEAD}      - hosts: db\n        user: { name: a }\n        group: { name: a }\n`))).message).toMatch(/found user, group/);
-    const e = errorOf(() => loadDefinition(defFile(`${HEAD}      - hosts: web\n        user: { name: a }\n`)));
+    expect(
+      errorOf(() =>
+        loadDefinition(defFile(`${HEAD}      - hosts: db\n        file: { path: /x, moed: "0600" }\n`)),
+      ).message,
+    ).toMatch(/unknown key "moed"/);
+    expect(errorOf(() => loadDefinition(defFile(`${HEAD}      - hosts: db\n`))).message).toMatch(
+      /exactly one type, found none/,
+    );
+    expect(
+      errorOf(() =>
+        loadDefinition(
+          defFile(`${HEAD}      - hosts: db\n        user: { name: a }\n        group: { name: a }\n`),
+        ),
+      ).message,
+    ).toMatch(/found user, group/);
+    const e = errorOf(() =>
+      loadDefinition(defFile(`${HEAD}      - hosts: web\n        user: { name: a }\n`)),
+    );
     expect(e.message).toMatch(/unknown role "web"/);
     expect(e.location?.line).toBe(9);
   });
@@ -56,7 +70,9 @@ describe("definitions", () => {
   test("needs must name a declared check; ids are unique", () => {
     const f = defFile(`${HEAD}      - { id: a, hosts: db, user: { name: a }, needs: ["b:chain"] }\n`);
     expect(errorOf(() => loadDefinitions([f])).message).toMatch(/needs "b"/);
-    const g = defFile(`${HEAD}      - { id: a, hosts: db, user: { name: a } }\n      - { id: a, hosts: db, user: { name: b } }\n`);
+    const g = defFile(
+      `${HEAD}      - { id: a, hosts: db, user: { name: a } }\n      - { id: a, hosts: db, user: { name: b } }\n`,
+    );
     expect(errorOf(() => loadDefinitions([g])).message).toMatch(/used twice/);
   });
 
@@ -87,7 +103,12 @@ describe("roles", () => {
       ["b", { mariadb: false, influxdb: false, urls: [] }],
     ]);
     const roles = assignRoles(
-      { mysql: { groups: ["db_servers"], discover: "mariadb" }, influx: { groups: ["influx*"], discover: "influxdb" }, bk: { discover: "backup_server" }, all: { union: ["mysql", "influx"] } },
+      {
+        mysql: { groups: ["db_servers"], discover: "mariadb" },
+        influx: { groups: ["influx*"], discover: "influxdb" },
+        bk: { discover: "backup_server" },
+        all: { union: ["mysql", "influx"] },
+      },
       inv,
       facts,
       "backup.example.org",
@@ -95,7 +116,11 @@ describe("roles", () => {
     expect(roles).toEqual([
       { role: "mysql", hosts: ["a"], reason: "runs MariaDB/MySQL (group db_servers holds b instead)" },
       { role: "influx", hosts: ["a"], reason: "runs InfluxDB (no group matched)" },
-      { role: "bk", hosts: ["backup"], reason: "is the backup server of the duplicity URLs (no group matched)" },
+      {
+        role: "bk",
+        hosts: ["backup"],
+        reason: "is the backup server of the duplicity URLs (no group matched)",
+      },
       { role: "all", hosts: ["a"], reason: "the hosts of mysql and influx" },
     ]);
   });
@@ -112,9 +137,36 @@ const REPORT: StudentReport = {
       points: 1,
       maxPoints: 2,
       checks: [
-        { id: "a", task: "t2", name: "file /home/backup/.my.cnf", type: "file", host: "mysql-1", status: "fail", points: 0, maxPoints: 1,
-          results: [{ property: "mode", status: "fail", expected: "0600", found: "0644", message: ".my.cnf is mode 0644: it must be readable by backup alone — 0600 or 0400" }] },
-        { id: "b", task: "t2", name: "user backup", type: "user", host: "mysql-1", status: "pass", points: 1, maxPoints: 1, results: [] },
+        {
+          id: "a",
+          task: "t2",
+          name: "file /home/backup/.my.cnf",
+          type: "file",
+          host: "mysql-1",
+          status: "fail",
+          points: 0,
+          maxPoints: 1,
+          results: [
+            {
+              property: "mode",
+              status: "fail",
+              expected: "0600",
+              found: "0644",
+              message: ".my.cnf is mode 0644: it must be readable by backup alone — 0600 or 0400",
+            },
+          ],
+        },
+        {
+          id: "b",
+          task: "t2",
+          name: "user backup",
+          type: "user",
+          host: "mysql-1",
+          status: "pass",
+          points: 1,
+          maxPoints: 1,
+          results: [],
+        },
       ],
     },
   ],
@@ -127,7 +179,9 @@ const REPORT: StudentReport = {
 describe("reports", () => {
   test("table: ✓/✗, points and one line per failure", () => {
     const t = FORMATS.table!.format(REPORT);
-    expect(t).toContain("  ✗ file /home/backup/.my.cnf [mysql-1]  0/1\n      .my.cnf is mode 0644: it must be readable by backup alone — 0600 or 0400");
+    expect(t).toContain(
+      "  ✗ file /home/backup/.my.cnf [mysql-1]  0/1\n      .my.cnf is mode 0644: it must be readable by backup alone — 0600 or 0400",
+    );
     expect(t).toContain("  ✓ user backup [mysql-1]  1/1");
     expect(t).toContain("mysql: mysql-1 — runs MariaDB/MySQL");
   });
@@ -144,7 +198,9 @@ describe("reports", () => {
     });
   });
   test("junit, tap, json, summary csv", () => {
-    expect(FORMATS.junit!.format(REPORT)).toMatch(/<testsuite name="Task 2" tests="2" failures="1" skipped="0">[\s\S]*<failure message=".my.cnf is mode 0644/);
+    expect(FORMATS.junit!.format(REPORT)).toMatch(
+      /<testsuite name="Task 2" tests="2" failures="1" skipped="0">[\s\S]*<failure message=".my.cnf is mode 0644/,
+    );
     expect(FORMATS.tap!.format(REPORT)).toContain(
       "TAP version 13\n1..2\nnot ok 1 - Task 2: file /home/backup/.my.cnf [mysql-1]\n  ---\n  message: |\n    .my.cnf is mode 0644",
     );
@@ -162,7 +218,10 @@ describe("reports", () => {
 
 describe("roster", () => {
   test("both line forms, header and comments", () => {
-    const r = parseRoster('name,inventory,repo\n# x\nann,inv/ann,repos/ann\n"bob, jr",10.0.0.5,2222,ubuntu,keys/bob,repos/bob\n', "/c/roster.csv");
+    const r = parseRoster(
+      'name,inventory,repo\n# x\nann,inv/ann,repos/ann\n"bob, jr",10.0.0.5,2222,ubuntu,keys/bob,repos/bob\n',
+      "/c/roster.csv",
+    );
     expect(r.map((e) => e.name)).toEqual(["ann", "bob, jr"]);
     expect(r[0]).toMatchObject({ inventory: "/c/inv/ann", repo: "/c/repos/ann" });
     expect(r[1]!.host).toEqual({ address: "10.0.0.5", port: 2222, user: "ubuntu", key: "/c/keys/bob" });
