@@ -30,6 +30,8 @@ export interface CheckOptions {
   var: string[];
   student?: string;
   verbose?: boolean;
+  /** commander's --no-drills: false skips the restore drills. */
+  drills?: boolean;
 }
 
 function parseVars(list: string[]): Record<string, string> {
@@ -58,7 +60,13 @@ export async function check(opts: CheckOptions): Promise<void> {
   const vars = parseVars(opts.var);
   if (opts.roster) {
     const entries = parseRoster(readFileSync(opts.roster, "utf8"), opts.roster);
-    const reports = await gradeRoster(entries, { definitions, vars, jobs: opts.jobs, log });
+    const reports = await gradeRoster(entries, {
+      definitions,
+      vars,
+      jobs: opts.jobs,
+      log,
+      drills: opts.drills,
+    });
     if (opts.outDir) {
       mkdirSync(opts.outDir, { recursive: true });
       for (const r of reports)
@@ -86,6 +94,7 @@ export async function check(opts: CheckOptions): Promise<void> {
       pool,
       vars,
       log,
+      drills: opts.drills,
     });
     const text = fmt.format(report);
     if (opts.out) writeFileSync(opts.out, text);

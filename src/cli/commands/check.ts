@@ -23,6 +23,7 @@ export function registerCheck(program: Command): void {
     .option("--jobs <n>", "with --roster: students graded at once", (v) => Number(v), 4)
     .option("--var <name=value...>", "set a definition value (e.g. backup_host=backup.example.org)", [])
     .option("--student <name>", "the name shown in the report", "student")
+    .option("--no-drills", "skip the restore drills: grading then only reads the hosts, changing nothing")
     .option("-v, --verbose", "say which hosts were read and how long it took")
     .action(async (opts: CheckOptions) => {
       // Loaded on use, like apply's: the check types, drills and database clients stay out of other commands.

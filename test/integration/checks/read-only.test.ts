@@ -10,6 +10,7 @@
  *    chain has a damaged volume (the restore fails after the scratch directory was made). Both drills are reported
  *    failed with the reason, and no scratch database or scratch directory is left on any host.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   builtinDefinition,
@@ -90,6 +91,17 @@ async function grade(lab: OwnLab, drills: boolean): Promise<StudentReport> {
   }
 }
 
+/** What a grader runs: `infra check --lab 10 --no-drills`, its JSON report and exit code. */
+function gradeWithCli(lab: OwnLab): { report: StudentReport; code: number } {
+  const r = spawnSync(
+    process.execPath,
+    ["bin/infra.js", "check", "-i", lab.inventory, "--lab", "10", "--no-drills", "--format", "json"],
+    { encoding: "utf8", timeout: 300_000 },
+  );
+  if (r.status === null || r.status > 1) throw new Error(`infra check failed (${r.status}): ${r.stderr}`);
+  return { report: JSON.parse(r.stdout) as StudentReport, code: r.status };
+}
+
 const outcomeOf = (r: StudentReport, id: string, host: string) =>
   r.tasks.flatMap((t) => t.checks).find((c) => c.id === id && c.host === host);
 
@@ -153,7 +165,7 @@ describe("infra check only reads the hosts it grades", () => {
     expect(before.backup).toMatch(/^\/home\/student\/mysql\/duplicity-full\..*\.vol1\.difftar\.gz\|f\|/m);
     expect(before.backup).toMatch(/^\/home\/student\/influxdb\/duplicity-full\..*\.manifest\|f\|/m);
 
-    const report = await grade(lab, false);
+    const { report } = gradeWithCli(lab);
     const after = await snapshot(lab);
     for (const h of HOSTS) expect(after[h], `${h} changed while it was graded`).toBe(before[h]);
 
