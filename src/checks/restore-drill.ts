@@ -8,6 +8,7 @@ import { fail, fixFor, pass } from "./lib/results.js";
 import { probeLines } from "./lib/probe-output.js";
 import { asUser, shellQuote } from "./lib/shell.js";
 import { pointCounts } from "./influx.js";
+import { DRILL_PROPERTIES } from "./lib/drill-schema.js";
 import type { ActiveCheck, BecomeFor, PropertyResult } from "./types.js";
 import type { Connection } from "../transport/index.js";
 
@@ -184,24 +185,7 @@ export const restoreDrillCheck: ActiveCheck<DrillSpec> = {
     required: ["service", "target", "database", "scratch_database"],
     additionalProperties: false,
     properties: {
-      service: { enum: ["mysql", "influxdb"] },
-      target: {
-        type: "string",
-        pattern: "^([a-z+]+://|\\{\\{)",
-        description: "a duplicity URL such as rsync://backup@backup/mysql or {{ backup_url_base }}/mysql",
-      },
-      database: {
-        type: "string",
-        pattern: "^[A-Za-z0-9_]+$",
-        description: "a database name of letters, digits and _",
-      },
-      // Scratch names only: the drill drops this database, so it must not be a real one.
-      scratch_database: {
-        type: "string",
-        pattern: "^[A-Za-z0-9_]+_drill$",
-        description:
-          "a scratch database name ending in _drill: the drill drops and recreates it, so it must never be a real one",
-      },
+      ...DRILL_PROPERTIES,
       run_as: { type: "string" },
       timeout: { type: "number", exclusiveMinimum: 0 },
       fix: { type: ["string", "object"], additionalProperties: { type: "string" } },

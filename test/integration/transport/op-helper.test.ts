@@ -11,15 +11,7 @@ let lab: SshdContainer;
 const open: SshConnection[] = [];
 
 const connect = async () => {
-  const conn = await connectSsh({
-    host: "127.0.0.1",
-    port: lab.port,
-    user: "ubuntu",
-    privateKeyPath: lab.keyFile,
-    agent: false,
-    knownHostsFiles: [lab.knownHostsFile],
-    globalKnownHostsFiles: [],
-  });
+  const conn = await connectSsh(lab.sshOptions());
   open.push(conn);
   return conn;
 };

@@ -13,16 +13,7 @@ beforeAll(async () => {
 afterAll(() => lab?.stop());
 
 function options(extra: Partial<SshOptions> = {}): SshOptions {
-  return {
-    host: "127.0.0.1",
-    port: lab.port,
-    user: "ubuntu",
-    privateKeyPath: lab.keyFile,
-    agent: false,
-    knownHostsFiles: [lab.knownHostsFile],
-    globalKnownHostsFiles: [],
-    ...extra,
-  };
+  return lab.sshOptions(extra);
 }
 
 async function unreachable(p: Promise<unknown>): Promise<UnreachableError> {

@@ -11,17 +11,7 @@ const connections = {} as Record<(typeof MODES)[number], { conn: SshConnection }
 
 beforeAll(async () => {
   lab = await startSshdContainer();
-  const connect = (operationHelpers: boolean) =>
-    connectSsh({
-      host: "127.0.0.1",
-      port: lab.port,
-      user: "ubuntu",
-      privateKeyPath: lab.keyFile,
-      agent: false,
-      knownHostsFiles: [lab.knownHostsFile],
-      globalKnownHostsFiles: [],
-      operationHelpers,
-    });
+  const connect = (operationHelpers: boolean) => connectSsh(lab.sshOptions({ operationHelpers }));
   connections.helper = { conn: await connect(true) };
   connections.channel = { conn: await connect(false) };
 });

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { detectEngine } from "../../../src/lab/engine.js";
 import { ensureImage } from "../../../src/lab/image.js";
+import type { SshOptions } from "../../../src/transport/ssh.js";
 
 export interface SshdContainer {
   name: string;
@@ -29,6 +30,8 @@ export interface SshdContainer {
   pause(): void;
   unpause(): void;
   stop(): void;
+  /** Options that connect to this host as ubuntu with its key and known_hosts (no agent, no global files). */
+  sshOptions(extra?: Partial<SshOptions>): SshOptions;
 }
 
 let engineName = "podman";
@@ -102,7 +105,30 @@ export async function startSshdContainer(): Promise<SshdContainer> {
     };
     const pause = () => void engine(["pause", name]);
     const unpause = () => void engine(["unpause", name]);
-    return { name, port, keyFile, knownHostsFile, hostKeys, dir, sh, reloadSshd, pause, unpause, stop };
+    const sshOptions = (extra: Partial<SshOptions> = {}): SshOptions => ({
+      host: "127.0.0.1",
+      port,
+      user: "ubuntu",
+      privateKeyPath: keyFile,
+      agent: false,
+      knownHostsFiles: [knownHostsFile],
+      globalKnownHostsFiles: [],
+      ...extra,
+    });
+    return {
+      name,
+      port,
+      keyFile,
+      knownHostsFile,
+      hostKeys,
+      dir,
+      sh,
+      reloadSshd,
+      pause,
+      unpause,
+      stop,
+      sshOptions,
+    };
   } catch (e) {
     stop();
     throw e;
