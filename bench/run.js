@@ -94,16 +94,18 @@ async function scenarioMode(s, mode, runs) {
   };
 }
 
-async function grade(s, runs) {
+async function grade(s, runs, drills) {
   const inventory = await ensureLab(s.lab, s.hosts, ROOT);
   const times = [];
   const rss = [];
   for (let i = 0; i < runs; i++) {
-    const c = S.gradeCommand(inventory);
+    const c = S.gradeCommand(inventory, drills);
     const r = await timed(c.cmd, c.args, { cwd: ROOT });
     // Exit 1 means "not full marks" (this repository has no backup_restore.md); 2 and up mean it could not run.
     const ok = r.code === 0 || r.code === 1;
-    log(`infra check --lab 10: ${r.seconds.toFixed(2)} s, rc ${r.code}${ok ? "" : "  <-- not counted"}`);
+    log(
+      `infra check --lab 10${drills ? "" : " --no-drills"}: ${r.seconds.toFixed(2)} s, rc ${r.code}${ok ? "" : "  <-- not counted"}`,
+    );
     times.push(ok ? r.seconds : NaN);
     if (r.rssMB !== undefined) rss.push(r.rssMB);
   }
@@ -149,6 +151,7 @@ function merged() {
     ...results,
     scenarios: rows,
     grade: results.grade ?? earlier.grade,
+    gradeNoDrills: results.gradeNoDrills ?? earlier.gradeNoDrills,
     mergedFrom: earlier.date,
   };
 }
@@ -160,7 +163,10 @@ for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
     results.scenarios.push(await scenarioMode(s, mode, runs));
     writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");
   }
-  if (s.gradeAfter && hasGrade && !opt["no-grade"]) results.grade = await grade(s, runs);
+  if (s.gradeAfter && hasGrade && !opt["no-grade"]) {
+    results.grade = await grade(s, runs, true);
+    results.gradeNoDrills = await grade(s, runs, false);
+  }
   if (!opt.keep && s.lab !== S.SCENARIOS[S.SCENARIOS.indexOf(s) + 1]?.lab) await removeLab(s.lab, ROOT);
 }
 results.machine.loadavgAtEnd = loadavg();

@@ -14,11 +14,12 @@ export function table(results) {
       `| ${r.scenario} | ${r.hosts} | ${r.mode}${r.exitCode ? ` (exit ${r.exitCode} in both)` : ""} | ${fmt(r.ansible)} | ${fmt(r.infra)} | ${ratio} | ${mb(r.ansibleRssMB)} / ${mb(r.infraRssMB)} | ${rt} |`,
     );
   }
-  if (results.grade) {
-    const g = results.grade;
-    rows.push(
-      `| infra check --lab 10 | ${g.hosts} | grade | — | ${fmt(g.time)} | — | — / ${mb(g.rssMB)} | — |`,
-    );
+  for (const [label, g] of [
+    ["infra check --lab 10", results.grade],
+    ["infra check --lab 10 --no-drills", results.gradeNoDrills],
+  ]) {
+    if (!g) continue;
+    rows.push(`| ${label} | ${g.hosts} | grade | — | ${fmt(g.time)} | — | — / ${mb(g.rssMB)} | — |`);
   }
   return rows.join("\n");
 }

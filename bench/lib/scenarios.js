@@ -52,10 +52,20 @@ export function infraCommand(s, inventory, mode) {
   };
 }
 
-export function gradeCommand(inventory) {
+export function gradeCommand(inventory, drills = true) {
   return {
     cmd: process.execPath,
-    args: ["bin/infra.js", "check", "-i", inventory, "--lab", "10", "--repo", "."],
+    args: [
+      "bin/infra.js",
+      "check",
+      "-i",
+      inventory,
+      "--lab",
+      "10",
+      "--repo",
+      ".",
+      ...(drills ? [] : ["--no-drills"]),
+    ],
     env: {},
   };
 }

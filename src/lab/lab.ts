@@ -180,33 +180,46 @@ async function startContainer(
   container: string,
 ): Promise<void> {
   const pub = readFileSync(paths(n.home).key + ".pub", "utf8").trim();
-  const port = await freePort();
-  await engine.must(
-    [
-      "run",
-      "-d",
-      ...engine.runFlags,
-      ...n.labels,
-      "--name",
-      container,
-      "--hostname",
-      spec.name,
-      "--network",
-      n.network,
-      "--network-alias",
-      spec.name,
-      "-p",
-      `127.0.0.1:${port}:22`,
-      "-v",
-      `${paths(n.home).hostKeyDir(spec.name)}:/etc/lab-hostkey:ro`,
-      "-e",
-      `LAB_SERVICES=${spec.services.join(" ")}`,
-      "-e",
-      `LAB_AUTHORIZED_KEY=${pub}`,
-      image,
-    ],
-    `starting lab host ${spec.name}`,
-  );
+  const run = (port: number) => [
+    "run",
+    "-d",
+    ...engine.runFlags,
+    ...n.labels,
+    "--name",
+    container,
+    "--hostname",
+    spec.name,
+    "--network",
+    n.network,
+    "--network-alias",
+    spec.name,
+    "-p",
+    `127.0.0.1:${port}:22`,
+    "-v",
+    `${paths(n.home).hostKeyDir(spec.name)}:/etc/lab-hostkey:ro`,
+    "-e",
+    `LAB_SERVICES=${spec.services.join(" ")}`,
+    "-e",
+    `LAB_AUTHORIZED_KEY=${pub}`,
+    image,
+  ];
+  // The free port we picked can be taken by someone else's connection before the engine binds it (busy machines,
+  // parallel test runs): then try another one.
+  for (let attempt = 1; ; attempt++) {
+    const args = run(await freePort());
+    if (attempt === 5) {
+      await engine.must(args, `starting lab host ${spec.name}`);
+      return;
+    }
+    const r = await engine.exec(args);
+    if (r.code === 0) return;
+    if (!/address already in use/i.test(r.stderr)) {
+      await engine.exec(["rm", "-f", container]);
+      await engine.must(args, `starting lab host ${spec.name}`);
+      return;
+    }
+    await engine.exec(["rm", "-f", container]);
+  }
 }
 
 /** A host is ready when its init script has started every service and sshd greets on the published port. */
