@@ -97,15 +97,24 @@ async function deadButRunning(engine: Engine, containers: ContainerInfo[]): Prom
   return dead;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? res(addr.port) : rej(new Error("no port"))));
+/** Ports handed out by this process: the kernel may offer a just-closed one again to the next caller. */
+const handedOut = new Set<number>();
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((res, rej) => {
+      const srv = createServer();
+      srv.on("error", rej);
+      srv.listen(0, "127.0.0.1", () => {
+        const addr = srv.address();
+        srv.close(() => (typeof addr === "object" && addr ? res(addr.port) : rej(new Error("no port"))));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 async function publishedPort(engine: Engine, container: string): Promise<number> {
@@ -154,7 +163,13 @@ export async function labUp(opts: LabOptions & { hosts?: number }): Promise<LabS
     const container = n.container(spec.name);
     const current = existing.get(container);
     if (!current) await startContainer(engine, n, spec, image, container);
-    else if (!current.running) await engine.must(["start", container], `starting ${container}`);
+    else if (!current.running) {
+      // A container that cannot start again (its port went to someone else meanwhile) is made anew.
+      if ((await engine.exec(["start", container])).code !== 0) {
+        await engine.exec(["rm", "-f", container]);
+        await startContainer(engine, n, spec, image, container);
+      }
+    }
     return { ...spec, container, port: await publishedPort(engine, container) };
   });
 
