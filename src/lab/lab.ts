@@ -297,9 +297,10 @@ export interface HostStatus {
 
 export async function labStatus(opts: LabOptions): Promise<HostStatus[]> {
   const n = names(opts);
+  // The engine first: a wrong INFRA_ENGINE is an error whether or not this lab exists.
+  const engine = await detectEngine();
   const state = readState(n.home);
   if (!state) return [];
-  const engine = await detectEngine();
   const running = new Map((await listContainers(engine, n.filter)).map((c) => [c.name, c.running]));
   return Promise.all(
     state.hosts.map(async (h) => ({
