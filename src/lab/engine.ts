@@ -67,6 +67,13 @@ function hardLimit(label: string): number {
   return hard === undefined || hard === "unlimited" || !/^\d+$/.test(hard) ? Infinity : Number(hard);
 }
 
+/** An engine command that failed, as `must` reports it: what we were doing, the command, its last output lines. */
+export function engineFailure(name: string, args: string[], r: RunResult, what: string): InfraError {
+  return new InfraError(`${what} failed: ${name} ${args.slice(0, 3).join(" ")} … exited ${r.code}`, {
+    hint: lastLines(r.stderr || r.stdout, 15),
+  });
+}
+
 function makeEngine(name: "podman" | "docker", runFlags: string[]): Engine {
   const exec: Engine["exec"] = (args, opts = {}) => run(name, args, opts);
   return {
@@ -75,11 +82,7 @@ function makeEngine(name: "podman" | "docker", runFlags: string[]): Engine {
     exec,
     async must(args, what, opts = {}) {
       const r = await exec(args, opts);
-      if (r.code !== 0) {
-        throw new InfraError(`${what} failed: ${name} ${args.slice(0, 3).join(" ")} … exited ${r.code}`, {
-          hint: lastLines(r.stderr || r.stdout, 15),
-        });
-      }
+      if (r.code !== 0) throw engineFailure(name, args, r, what);
       return r.stdout;
     },
   };

@@ -8,7 +8,7 @@ import { createConnection, createServer } from "node:net";
 import { resolve } from "node:path";
 import { InfraError } from "../util/errors.js";
 import { mapLimit } from "../util/exec.js";
-import { detectEngine, type Engine } from "./engine.js";
+import { detectEngine, engineFailure, type Engine } from "./engine.js";
 import {
   ensureKeys,
   labHome,
@@ -222,18 +222,11 @@ async function startContainer(
   // parallel test runs): then try another one.
   for (let attempt = 1; ; attempt++) {
     const args = run(await freePort());
-    if (attempt === 5) {
-      await engine.must(args, `starting lab host ${spec.name}`);
-      return;
-    }
     const r = await engine.exec(args);
     if (r.code === 0) return;
-    if (!/address already in use/i.test(r.stderr)) {
-      await engine.exec(["rm", "-f", container]);
-      await engine.must(args, `starting lab host ${spec.name}`);
-      return;
-    }
     await engine.exec(["rm", "-f", container]);
+    if (attempt < 5 && /address already in use/i.test(r.stderr)) continue;
+    throw engineFailure(engine.name, args, r, `starting lab host ${spec.name}`);
   }
 }
 

@@ -143,7 +143,8 @@ export class OpShell {
         fields.some((n) => !Number.isInteger(n) || n < 0) ||
         id !== this.pending?.id
       ) {
-        return this.fail(`a reply out of step (${JSON.stringify(header.slice(0, 80))})`);
+        // Not quoted: what stands there may be an operation's output, secrets included.
+        return this.fail("a reply out of step");
       }
       const end = nl + 1 + outLen! + errLen!;
       if (this.buffer.length < end) return;

@@ -35,10 +35,10 @@ export class OpShells {
     this.disabled = opts.maxHelpers < 1 || process.env.INFRA_OP_HELPER === "0";
   }
 
-  /** How many helpers hold a session channel now. */
+  /** How many helpers hold a session channel now (started or starting, not ended). */
   get running(): number {
     let n = 0;
-    for (const e of this.entries.values()) if (e.shell && !e.givenUp) n++;
+    for (const e of this.entries.values()) if (e.shell && !e.shell.ended) n++;
     return n;
   }
 
