@@ -307,7 +307,13 @@ async function attempt(
   const delay = Number(templar.template(task.delay ?? 5));
   let result: ModuleResult = { changed: false };
   for (let n = 0; n <= retries; n++) {
-    result = await runModule(module, args, ctx);
+    try {
+      result = await runModule(module, args, ctx);
+    } catch (e) {
+      if (target && !(e instanceof UnreachableError)) await confirmReachable(target.conn);
+      throw e;
+    }
+    if (result.failed && target) await confirmReachable(target.conn);
     if (target?.delegatedTo) result._ansible_delegated_vars = { ansible_host: target.delegatedTo };
     result = applyResultConditions(task, templar, result);
     if (!task.until.length) break;
@@ -362,6 +368,26 @@ async function runModule(
     throw e;
   }
 }
+
+/**
+ * A module that failed because its host went away mid-task (a database relay or a stream cut off) would otherwise
+ * be a plain FAILED; Ansible reports such a host UNREACHABLE. One probe tells the two apart: it throws the
+ * connection's UnreachableError when the link is gone, and gives up quietly when the host merely answers slowly.
+ */
+async function confirmReachable(conn: Connection): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), PROBE_TIMEOUT_MS)),
+  );
+  const probe = conn.exec("true").then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const error = await Promise.race([probe, slow]);
+  clearTimeout(timer);
+  if (error instanceof UnreachableError) throw error;
+}
+const PROBE_TIMEOUT_MS = 5_000;
 
 function controllerOnlyConnection(host: string): Connection {
   const refuse = () => Promise.reject(new Error("this module runs on the controller and has no connection"));
