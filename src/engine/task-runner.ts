@@ -116,7 +116,8 @@ async function runLoop(
       task: scope.info,
       result: hostResult(scope.host.name, one.status, noLog ? censored(r) : r, {
         itemLabel: label,
-        diff: scope.run.options.diff ? diffsOf(r) : undefined,
+        // A no_log item's diff would show what no_log hides: Ansible's callback sees only the censored result.
+        diff: !noLog && showsDiff(scope, t) ? diffsOf(r) : undefined,
       }),
     });
     if (one.status === "unreachable") return one;
@@ -434,6 +435,12 @@ function censored(r: ModuleResult): ModuleResult {
   };
 }
 
+/** Ansible's strategy shows a result's diff when --diff is on or the task itself says `diff: true`. */
+function showsDiff(scope: Scope, templar: Templar): boolean {
+  const own = scope.task.effective.diff;
+  return scope.run.options.diff || (own !== undefined && toBool(templar.template(own)));
+}
+
 function diffsOf(r: ModuleResult): FileDiff[] | undefined {
   if (!r.diff) return undefined;
   return Array.isArray(r.diff) ? r.diff : [r.diff];
@@ -490,7 +497,8 @@ function finish(scope: Scope, templar: Templar, outcome: TaskOutcome, noLog: boo
     result: hostResult(host.name, outcome.status, shown, {
       ignored: outcome.ignored,
       loopSummary: Array.isArray(outcome.result.results) && task.loop !== undefined,
-      diff: run.options.diff && !noLog && task.loop === undefined ? diffsOf(outcome.result) : undefined,
+      diff:
+        !noLog && task.loop === undefined && showsDiff(scope, templar) ? diffsOf(outcome.result) : undefined,
       ...(delegatedTo ? { delegatedTo } : {}),
       ...(typeof outcome.result._verbosity === "number" ? { verbosity: outcome.result._verbosity } : {}),
     }),
