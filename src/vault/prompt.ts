@@ -1,6 +1,7 @@
 /**
  * Asks for a password on the terminal without echoing it (like Python's getpass, which Ansible uses). Without a
- * terminal it reads one line from stdin, so `infra ... --ask-vault-pass <<< "$PW"` works in scripts.
+ * terminal it reads one line from stdin, so `infra ... --ask-vault-pass <<< "$PW"` works in scripts. Used for the
+ * vault password and for -K's become password.
  */
 import { readSync } from "node:fs";
 import { ExitCode, InfraError } from "../util/errors.js";
@@ -23,7 +24,7 @@ function readLine(): Promise<string> {
     if (n === 0) {
       process.stderr.write("\n");
       if (bytes.length === 0)
-        return Promise.reject(new InfraError("EOF on the vault password prompt (stdin was empty)"));
+        return Promise.reject(new InfraError("EOF on the password prompt (stdin was empty)"));
       break;
     }
     if (one[0] === 0x0a) break;
@@ -49,10 +50,10 @@ function readHidden(): Promise<string> {
         if (ch === "\r" || ch === "\n") return finish();
         if (ch === "\u0003")
           return finish(
-            new InfraError("Interrupted at the vault password prompt", { exitCode: ExitCode.interrupted }),
+            new InfraError("Interrupted at the password prompt", { exitCode: ExitCode.interrupted }),
           );
         if (ch === "\u0004") {
-          if (typed === "") return finish(new InfraError("EOF (ctrl-d) on the vault password prompt"));
+          if (typed === "") return finish(new InfraError("EOF (ctrl-d) on the password prompt"));
           continue;
         }
         if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);

@@ -13,9 +13,10 @@ import { RunContext } from "../../engine/context.js";
 import { defaultRunOptions, type RunOptions } from "../../engine/options.js";
 import { runPlaybook } from "../../engine/run-playbook.js";
 import { moduleNames, getModule } from "../../modules/registry.js";
-import { createReporter } from "../../report/index.js";
+import { createReporter, openLogFile } from "../../report/index.js";
 import { ConnectionPool } from "../../transport/pool.js";
 import { loadVaultSecrets } from "../../vault/secrets.js";
+import { promptHidden } from "../../vault/prompt.js";
 import { ExitCode, InfraError } from "../../util/errors.js";
 import { parseYaml } from "../../util/yaml.js";
 import { parseKv } from "../../playbook/split-args.js";
@@ -121,6 +122,9 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
     return ExitCode.ok;
   }
 
+  // -K asks once, before the vault password and any host, as ansible-playbook does, with the prompt ansible-playbook prints ("BECOME password: ").
+  const becomePassword =
+    flags.askBecomePass || config.become_ask_pass ? await promptHidden("BECOME password: ") : undefined;
   const secrets = await loadVaultSecrets({
     vaultIds: flags.vaultId,
     vaultPasswordFiles: flags.vaultPasswordFile,
@@ -131,6 +135,7 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
   });
   const options: RunOptions = {
     ...defaultRunOptions(),
+    ...(becomePassword !== undefined ? { becomePassword } : {}),
     check: !!flags.check,
     diff: !!flags.diff || config.diff.always,
     forks: Number(flags.forks ?? config.forks),
@@ -160,12 +165,16 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
     privateKeyFile: options.privateKeyFile,
     sshArgs: config.ssh_connection.ssh_args,
   });
+  const logFile = config.log_path
+    ? openLogFile(config.log_path, (msg) => process.stderr.write(`[WARNING]: ${msg}\n`))
+    : undefined;
   const reporter = createReporter({
     format: flags.json ? "json" : "progress",
     verbosity: flags.verbose,
     diff: options.diff,
     out: process.stdout,
     isTTY: !!process.stdout.isTTY,
+    ...(logFile ? { log: logFile.write } : {}),
   });
   let code: number = ExitCode.ok;
   try {
@@ -177,6 +186,7 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
   } finally {
     await pool.closeAll();
     await reporter.close();
+    logFile?.close();
   }
   return code;
 }
