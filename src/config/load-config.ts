@@ -21,6 +21,8 @@ export interface InfraConfig {
   remote_user: string | null;
   remote_port: number | null;
   private_key_file: string | null;
+  /** Where displayed lines are logged too (Ansible's log_path), or null. */
+  log_path: string | null;
   vault_password_file: string | null;
   vault_identity_list: string[];
   ask_vault_pass: boolean;
@@ -70,6 +72,7 @@ export function loadConfig(cwd: string = process.cwd(), env: Env = process.env):
     remote_user: v.remote_user,
     remote_port: v.remote_port,
     private_key_file: v.private_key_file,
+    log_path: v.log_path,
     vault_password_file: v.vault_password_file,
     vault_identity_list: v.vault_identity_list,
     ask_vault_pass: v.ask_vault_pass,

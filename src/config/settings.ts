@@ -30,6 +30,8 @@ export const SETTINGS = {
     type: "path",
     default: null,
   },
+  // DEFAULT_LOG_PATH: every line ansible-playbook displays is also appended to this file.
+  log_path: { ini: defaults("log_path"), env: ["ANSIBLE_LOG_PATH"], type: "path", default: null },
   vault_password_file: {
     ini: defaults("vault_password_file"),
     env: ["ANSIBLE_VAULT_PASSWORD_FILE"],

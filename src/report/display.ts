@@ -4,6 +4,7 @@
  * censor before it is written, so a registered secret can never reach the terminal or a log.
  */
 import { censor } from "../vault/censor.js";
+import type { LogSink } from "./log-file.js";
 import { type ColorName, COLOR, stringc } from "./colors.js";
 import { textWidth } from "./text-width.js";
 import { wrap } from "./textwrap.js";
@@ -23,6 +24,8 @@ export interface DisplayOptions {
   verbosity: number;
   /** Terminal width; Ansible uses one column less than the terminal, and at least 79. */
   columns?: number;
+  /** Ansible's log_path: each displayed message, uncoloured and censored, goes here too. */
+  log?: LogSink;
 }
 
 export interface Deprecation {
@@ -49,6 +52,7 @@ export class Display {
   display(msg: string, color?: ColorName, stderr = false): void {
     let text = censor(msg);
     if (text.endsWith("\n")) text = text.slice(0, -1);
+    this.options.log?.(text);
     if (color) text = stringc(text, color, this.color);
     (stderr ? this.options.err : this.options.out).write(text + "\n");
   }

@@ -6,6 +6,7 @@ import type { Reporter } from "../engine/events.js";
 import { AnsibleDefaultReporter } from "./ansible-default.js";
 import { colorEnabled } from "./colors.js";
 import type { OutputStream } from "./display.js";
+import type { LogSink } from "./log-file.js";
 import { JsonLinesReporter } from "./json-lines.js";
 import { ProgressReporter } from "./progress.js";
 
@@ -28,6 +29,8 @@ export interface ReporterOptions {
   columns?: number;
   /** Environment deciding colour (ANSIBLE_NOCOLOR, NO_COLOR, ANSIBLE_FORCE_COLOR). */
   env?: NodeJS.ProcessEnv;
+  /** Ansible's log_path: displayed lines are appended there too (not with --json, whose events are the record). */
+  log?: LogSink;
 }
 
 export function createReporter(options: ReporterOptions): Reporter {
@@ -45,6 +48,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     verbosity: options.verbosity,
     diff: options.diff,
     diffContext: options.diffContext,
+    ...(options.log ? { log: options.log } : {}),
   };
   switch (options.format) {
     case "json":
@@ -61,3 +65,4 @@ export { JsonLinesReporter } from "./json-lines.js";
 export { ProgressReporter } from "./progress.js";
 export { NO_LOG_MESSAGE, censorNoLog } from "./no-log.js";
 export type { OutputStream } from "./display.js";
+export { openLogFile, type LogFile, type LogSink } from "./log-file.js";

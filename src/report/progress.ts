@@ -12,6 +12,7 @@ import type { EngineEvent, HostResult, Reporter } from "../engine/events.js";
 import { censor } from "../vault/censor.js";
 import { AnsibleDefaultReporter } from "./ansible-default.js";
 import type { OutputStream } from "./display.js";
+import type { LogSink } from "./log-file.js";
 
 export interface ProgressOptions {
   out: OutputStream;
@@ -21,6 +22,8 @@ export interface ProgressOptions {
   diff: boolean;
   diffContext?: number;
   columns?: number;
+  /** Ansible's log_path sink (what the printed results say, uncoloured). */
+  log?: LogSink;
   /** listr2's renderer: "default" redraws in place (a terminal); "simple" prints a line per change (tests). */
   renderer?: "default" | "simple";
 }
