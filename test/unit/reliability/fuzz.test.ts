@@ -1,6 +1,7 @@
 /**
  * Property test over the loaders: valid inputs, mutated at random (characters that matter to YAML, INI, Jinja2 and
- * vault text inserted, deleted, swapped, lines cut or repeated), must either load or fail with an InfraError —
+ * vault text inserted, deleted, swapped, lines cut or repeated) — playbooks, inventories, ansible.cfg, vault text,
+ * templates and check definitions — must either load or fail with an InfraError —
  * never another exception, and never take long enough to look like a hang. Runs for a fixed time budget
  * (INFRA_FUZZ_SECONDS, 20 s by default, shared by the targets); a failure prints the seed and the input.
  */
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadDefinitions } from "../../../src/checks/definitions.js";
 import { parseConfigIni } from "../../../src/config/configparser.js";
 import { parseIniInventory } from "../../../src/inventory/ini.js";
 import { Inventory } from "../../../src/inventory/model.js";
@@ -76,6 +78,15 @@ const targets: Target[] = [
     name: "vault text",
     seeds: [encrypt("db_password: s3cret\n", PASSWORD), encrypt("x", PASSWORD, { label: "prod" })],
     load: (t) => decrypt(t, PASSWORD),
+  },
+  {
+    name: "check definitions",
+    seeds: [read("checks/lab09.yaml"), read("checks/lab10.yaml")],
+    load: (t) => {
+      const file = join(dir, "lab.yaml");
+      writeFileSync(file, t);
+      return loadDefinitions([file]);
+    },
   },
   {
     name: "Jinja2 templates",
