@@ -129,6 +129,11 @@ describe("secrets stay secret", () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as unknown);
     expect(events.length).toBeGreaterThan(20);
+    // ANSIBLE_LOG_PATH: the text run was logged in Ansible's format (so the log search below is not of nothing).
+    expect(outputs.log).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} p=\d+ u=\S+ n=ansible \| PLAY RECAP \*+$/m,
+    );
+    expect(outputs.log).toMatch(/ n=ansible \| failed: \[mysql-1\]/);
   });
 
   for (const kind of ["text", "json", "log"] as const) {
