@@ -21,16 +21,39 @@ const L = () => LAB;
 const inventory = () => paths(labHome(LAB)).inventory;
 const sshRun = (host: string, cmd: string) => sshRunIn(LAB, host, cmd);
 
-async function runJobs(host: string, file: string, pick: (cmd: string) => boolean): Promise<void> {
+/** Whether a cron field (a star, `1,3`, `1-5`, a step such as `0-59/2`) admits `value`. */
+function fieldAdmits(field: string, value: number): boolean {
+  return field.split(",").some((part) => {
+    const [range, step] = part.split("/");
+    const [lo, hi] = range === "*" ? [0, 59] : range!.split("-").map(Number);
+    const top = hi ?? (step ? 59 : lo!);
+    return value >= lo! && value <= top && (value - lo!) % Number(step ?? 1) === 0;
+  });
+}
+
+/**
+ * Runs every job of a cron.d file that cron starts on `weekday` (0 = Sunday), in the order of their times that
+ * day, as cron would; returns their commands in that order.
+ */
+async function runDay(host: string, file: string, weekday: number): Promise<string[]> {
   const { env, jobs } = parseCronFile((await sshRun(host, `cat /etc/cron.d/${file}`)).stdout);
-  for (const job of jobs.filter((j) => pick(j.command))) {
+  const at = (j: { minute: string; hour: string }) => Number(j.hour) * 60 + Number(j.minute);
+  const today = jobs.filter((j) => fieldAdmits(j.weekday, weekday)).sort((a, b) => at(a) - at(b));
+  expect(today.length, `${file}: jobs on weekday ${weekday}`).toBeGreaterThanOrEqual(2);
+  for (const job of today) {
     const r = await runCronJob(L(), host, job, env);
     expect(r.code, `${file}: ${job.command}\n${r.stdout}${r.stderr}`).toBe(0);
   }
+  return today.map((j) => j.command);
 }
-const isDump = (c: string) => !c.includes("duplicity");
-const isUpload = (kind: "full" | "incremental") => (c: string) =>
-  c.includes(`duplicity`) && c.includes(` ${kind} `);
+
+/** Backup sets of each kind that duplicity's collection-status lists (every chain). */
+function sets(status: string): { full: number; incremental: number } {
+  return {
+    full: status.match(/^\s+Full\s+\w{3} \w{3}/gm)?.length ?? 0,
+    incremental: status.match(/^\s+Incremental\s+\w{3} \w{3}/gm)?.length ?? 0,
+  };
+}
 
 async function chain(host: string, service: string): Promise<string> {
   const r = await sshRun(
@@ -73,11 +96,29 @@ describe("reference roles", () => {
     expect(grants.trim().split("\n")).toHaveLength(2);
   });
 
-  it("cron jobs run as cron would: dump, full upload, then after a change an incremental one", async () => {
-    await runJobs("mysql-1", "mysql-backup", isDump);
-    await runJobs("mysql-1", "mysql-backup", isUpload("full"));
-    await runJobs("influx-1", "influxdb-backup", isDump);
-    await runJobs("influx-1", "influxdb-backup", isUpload("full"));
+  it("cron jobs run as cron would, in schedule order: a full chain on the full day, an incremental after a change", async () => {
+    const services = [
+      { host: "mysql-1", file: "mysql-backup", service: "mysql", dump: "mysqldump" },
+      { host: "influx-1", file: "influxdb-backup", service: "influxdb", dump: "influxd backup" },
+    ] as const;
+    const before = await Promise.all(services.map(async (s) => sets(await chain(s.host, s.service))));
+    // Sunday is backup_full_weekday: the dump comes first, then a full upload.
+    for (const [i, s] of services.entries()) {
+      const ran = await runDay(s.host, s.file, 0);
+      expect(ran[0], s.file).toContain(s.dump);
+      expect(
+        ran.filter((c) => / full /.test(c)),
+        s.file,
+      ).toHaveLength(1);
+      expect(
+        ran.some((c) => / incremental /.test(c)),
+        s.file,
+      ).toBe(false);
+      expect(sets(await chain(s.host, s.service)), s.file).toEqual({
+        ...before[i]!,
+        full: before[i]!.full + 1,
+      });
+    }
     await sshRun(
       "mysql-1",
       "sudo mysql agama -e \"INSERT INTO item (name, color) VALUES ('fig', 'purple')\"",
@@ -86,17 +127,22 @@ describe("reference roles", () => {
       "influx-1",
       "curl -sf -XPOST 'http://127.0.0.1:8086/write?db=telegraf' --data-binary 'cpu,host=x usage_idle=1 1700000000000000000'",
     );
-    await runJobs("mysql-1", "mysql-backup", isDump);
-    await runJobs("mysql-1", "mysql-backup", isUpload("incremental"));
-    await runJobs("influx-1", "influxdb-backup", isDump);
-    await runJobs("influx-1", "influxdb-backup", isUpload("incremental"));
-    for (const [host, service] of [
-      ["mysql-1", "mysql"],
-      ["influx-1", "influxdb"],
-    ] as const) {
-      const status = await chain(host, service);
-      expect(status).toMatch(/Full\s+\w{3} \w{3}/);
-      expect(status).toMatch(/Incremental\s+\w{3} \w{3}/);
+    // Monday: the dump, then an incremental on top of Sunday's full chain.
+    for (const [i, s] of services.entries()) {
+      const ran = await runDay(s.host, s.file, 1);
+      expect(ran[0], s.file).toContain(s.dump);
+      expect(
+        ran.some((c) => / full /.test(c)),
+        s.file,
+      ).toBe(false);
+      const status = await chain(s.host, s.service);
+      expect(sets(status), s.file).toEqual({
+        full: before[i]!.full + 1,
+        incremental: before[i]!.incremental + 1,
+      });
+      // The primary (newest) chain, listed after any older ones: Sunday's full with Monday's incremental on it.
+      const primary = status.slice(status.indexOf("Found primary backup chain"));
+      expect(sets(primary), s.file).toEqual({ full: 1, incremental: 1 });
     }
   });
 
