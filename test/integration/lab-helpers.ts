@@ -14,8 +14,8 @@ export function labHost(name: string) {
 }
 
 /** `ssh ubuntu@host CMD` with the lab's key and strict host-key checking against the lab's known_hosts. */
-export function sshRun(host: string, command: string, user = "ubuntu"): Promise<RunResult> {
-  return sshRunIn(lab().name, host, command, user);
+export function sshRun(host: string, command: string, user = "ubuntu", input?: string): Promise<RunResult> {
+  return sshRunIn(lab().name, host, command, user, input);
 }
 
 /** The same on a host of another lab of this checkout (e.g. the twin lab of differential tests). */
@@ -24,29 +24,34 @@ export function sshRunIn(
   host: string,
   command: string,
   user = "ubuntu",
+  input?: string,
 ): Promise<RunResult> {
   const home = labHome(labName);
   const state = readState(home);
   const h = state?.hosts.find((x) => x.name === host);
   if (!h) throw new Error(`no host ${host} in lab ${labName}`);
   const p = paths(home);
-  return run("ssh", [
-    "-q",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${p.knownHosts}`,
-    "-o",
-    "IdentitiesOnly=yes",
-    "-i",
-    p.key,
-    "-p",
-    String(h.port),
-    `${user}@127.0.0.1`,
-    command,
-  ]);
+  return run(
+    "ssh",
+    [
+      "-q",
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${p.knownHosts}`,
+      "-o",
+      "IdentitiesOnly=yes",
+      "-i",
+      p.key,
+      "-p",
+      String(h.port),
+      `${user}@127.0.0.1`,
+      command,
+    ],
+    input === undefined ? {} : { input },
+  );
 }
 
 /** Connection variables of a lab host, as its inventory line gives them (for the transport's ConnectionPool). */

@@ -2,7 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { paths } from "../../../src/lab/files.js";
 import { encrypt } from "../../../src/vault/vault.js";
-import { lab, labHost } from "../lab-helpers.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { run } from "../../../src/util/exec.js";
+import { lab, labHost, sshRun } from "../lab-helpers.js";
 import { debugMessages, play } from "./playbook-helpers.js";
 
 const yaml = (s: string) => s.replace(/^\n/, "");
@@ -124,6 +128,72 @@ describe("infra apply: options and keywords", () => {
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(debugMessages(r.stdout)).toEqual(["influx-1: nobody"]);
+  });
+
+  it("-K asks for the become password and answers sudo with it; a wrong one fails the host, never shown", async () => {
+    // carol may sudo on the backup host, but only with her password (the lab's ubuntu needs none).
+    const PW = 'carol\'s $(pw) "x"';
+    const setup = await sshRun(
+      "backup",
+      `sudo sh -c 'id carol >/dev/null 2>&1 || useradd -m -s /bin/bash carol
+install -d -m 700 -o carol -g carol /home/carol/.ssh
+install -m 600 -o carol -g carol /home/ubuntu/.ssh/authorized_keys /home/carol/.ssh/authorized_keys
+echo "carol ALL=(ALL) ALL" >/etc/sudoers.d/carol && rm -f /run/sudo/ts/carol && chpasswd'`,
+      "ubuntu",
+      `carol:${PW}\n`,
+    );
+    expect(setup.code, setup.stderr).toBe(0);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "infra-play-"));
+      // An inventory that leaves the user to -u (an inventory ansible_user would win over it, as in Ansible).
+      const h = labHost("backup");
+      const p = paths(lab().home);
+      writeFileSync(
+        join(dir, "inv.ini"),
+        `backup ansible_host=127.0.0.1 ansible_port=${h.port} ansible_ssh_common_args='-o UserKnownHostsFile=${p.knownHosts}'\n`,
+      );
+      writeFileSync(
+        join(dir, "site.yml"),
+        "- hosts: backup\n  gather_facts: no\n  become: yes\n  tasks:\n    - {command: id -un, register: me}\n    - debug: msg={{ me.stdout }}\n",
+      );
+      const applyAs = (input: string) =>
+        run(
+          process.execPath,
+          [
+            resolve("bin/infra.js"),
+            "apply",
+            "-i",
+            "inv.ini",
+            "site.yml",
+            "-u",
+            "carol",
+            "--private-key",
+            p.key,
+            "-K",
+          ],
+          {
+            cwd: dir,
+            env: { ...process.env, ANSIBLE_NOCOLOR: "1" },
+            input,
+          },
+        );
+      // The wrong one first: after a right one, sudo may not ask again for a while (its timestamp).
+      const wrong = await applyAs("not-her-password\n");
+      expect(wrong.code, wrong.stdout).toBe(2);
+      expect(wrong.stdout).toMatch(/fatal: \[backup\]: FAILED!.*incorrect sudo password/);
+      expect(wrong.stdout + wrong.stderr).not.toContain("not-her-password");
+      const ok = await applyAs(`${PW}\n`);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(ok.stderr).toContain("BECOME password: ");
+      expect(debugMessages(ok.stdout)).toEqual(["backup: root"]);
+      expect(ok.stdout + ok.stderr).not.toContain(PW);
+    } finally {
+      // sudo's timestamp outlives the user: a later carol must be asked again.
+      await sshRun(
+        "backup",
+        "sudo sh -c 'userdel -r carol 2>/dev/null; rm -f /etc/sudoers.d/carol /run/sudo/ts/carol'",
+      );
+    }
   });
 
   it("--vault-id label@file decrypts 1.2 vault values", async () => {
