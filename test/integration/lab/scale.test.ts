@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { detectEngine } from "../../../src/lab/engine.js";
-import { labDown, labUp } from "../../../src/lab/lab.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { labUp } from "../../../src/lab/lab.js";
 import { labHome, paths, readState } from "../../../src/lab/files.js";
 import { mapLimit, run } from "../../../src/util/exec.js";
 
@@ -32,8 +34,13 @@ describe("infra lab --hosts 50", () => {
     expect(answers.map((a) => a.stdout.trim())).toEqual(state.hosts.map((h) => h.name));
 
     const engine = await detectEngine();
-    const removed = await labDown({ lab: LAB });
-    expect(removed).toBe(50);
+    // Through the command line, as a user would.
+    const down = await run(process.execPath, [resolve("bin/infra.js"), "lab", "--name", LAB, "down"]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toContain("removed 50 container(s)");
+    // Nothing of it is left: no container, no network, no files (keys, inventory, state).
+    expect((await engine.exec(["network", "exists", state.network])).code).not.toBe(0);
+    expect(existsSync(labHome(LAB))).toBe(false);
     const left = await engine.exec([
       "ps",
       "-a",
