@@ -1,14 +1,15 @@
 /**
  * Fault injection: while `infra apply` runs the reference playbook on three hosts, one host is taken away at a
- * seeded random moment — sshd killed inside it, the container paused (the host freezes: how a dropped network
- * looks from here, since the published port cannot be cut separately), or the container stopped. Every trial:
+ * seeded random moment — sshd killed inside it, the container paused (the host freezes), the container stopped, or
+ * its network dropped (every packet in and out of its namespace). Every trial:
  * the other hosts finish; the broken host is reported UNREACHABLE/failed with a reason; every managed file holds its
  * old or its new content; once the host is back a re-run converges and a further run reports changed=0.
- * 3 trials (one per fault) in the normal run; 50 with INFRA_STRESS=1 (`npm run test:stress`). INFRA_FAULT_SEED
+ * 4 trials (one per fault) in the normal run; 50 with INFRA_STRESS=1 (`npm run test:stress`). INFRA_FAULT_SEED
  * replays a series.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labUp } from "../../../src/lab/lab.js";
+import { run } from "../../../src/util/exec.js";
 import { recap } from "../engine/course-helpers.js";
 import { partialFiles, snapshotHost, type HostSnapshot } from "./fault-snapshot.js";
 import { dropLab, infraIn, ownLab, type OwnLab } from "./own-lab.js";
@@ -16,13 +17,18 @@ import { seededRandom } from "./seeded-random.js";
 
 const LAB = "faults";
 const HOSTS = ["mysql-1", "influx-1", "backup"];
-const FAULTS = ["kill-sshd", "pause", "stop"] as const;
+const FAULTS = ["kill-sshd", "pause", "stop", "drop-network"] as const;
 type Fault = (typeof FAULTS)[number];
 const STRESS = process.env.INFRA_STRESS === "1";
 const TRIALS = STRESS ? 50 : FAULTS.length;
 const SEED = Number(process.env.INFRA_FAULT_SEED ?? 20240611);
 /** How long the host stays away; a frozen one longer than infra's SSH keepalive needs to declare it lost (~1 min). */
-const OUTAGE_MS: Record<Fault, number> = { "kill-sshd": 20_000, pause: 80_000, stop: 20_000 };
+const OUTAGE_MS: Record<Fault, number> = {
+  "kill-sshd": 20_000,
+  pause: 80_000,
+  stop: 20_000,
+  "drop-network": 80_000,
+};
 
 let lab: OwnLab;
 const converged: Record<string, HostSnapshot> = {};
@@ -48,16 +54,32 @@ async function perturb(random: () => number): Promise<void> {
   }
 }
 
+/**
+ * Every packet in or out of the host's network namespace dropped (iptables run from this machine inside the
+ * container's namespace, the container itself untouched): a cut cable, as its peers see it.
+ */
+async function network(host: string, action: "-I" | "-D"): Promise<void> {
+  const pid = (
+    await lab.engine(["inspect", "--format", "{{.State.Pid}}", lab.container(host)])
+  ).stdout.trim();
+  for (const chain of ["INPUT", "OUTPUT"]) {
+    const r = await run("nsenter", ["-t", pid, "-n", "iptables", action, chain, "-j", "DROP"]);
+    if (r.code !== 0) throw new Error(`iptables ${action} ${chain} in ${host}'s namespace: ${r.stderr}`);
+  }
+}
+
 async function inject(fault: Fault, host: string): Promise<void> {
   const c = lab.container(host);
-  if (fault === "kill-sshd") await lab.engine(["exec", c, "pkill", "-KILL", "-x", "sshd"]);
+  if (fault === "drop-network") await network(host, "-I");
+  else if (fault === "kill-sshd") await lab.engine(["exec", c, "pkill", "-KILL", "-x", "sshd"]);
   else if (fault === "pause") await lab.engine(["pause", c]);
   else await lab.engine(["stop", "-t", "0", c]);
 }
 
 async function recover(fault: Fault, host: string): Promise<void> {
   const c = lab.container(host);
-  if (fault === "kill-sshd") await lab.engine(["exec", c, "service", "ssh", "start"]);
+  if (fault === "drop-network") await network(host, "-D");
+  else if (fault === "kill-sshd") await lab.engine(["exec", c, "service", "ssh", "start"]);
   else if (fault === "pause") await lab.engine(["unpause", c]);
   // A stopped host boots again through the lab, which also waits until its services answer.
   else lab.state = await labUp({ lab: LAB });
