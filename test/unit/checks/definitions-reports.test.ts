@@ -213,6 +213,14 @@ describe("reports", () => {
     expect(exitCodeFor([REPORT])).toBe(1);
     expect(exitCodeFor([{ ...REPORT, tasks: [] }])).toBe(0);
     expect(exitCodeFor([{ ...REPORT, error: "x" }])).toBe(2);
+    // Skipped checks (drills off, no --repo) do not fail the run; a failed one does.
+    const only = (status: "pass" | "fail" | "skip") => ({
+      ...REPORT,
+      tasks: REPORT.tasks.map((t) => ({ ...t, checks: t.checks.map((c) => ({ ...c, status })) })),
+    });
+    expect(exitCodeFor([only("skip")])).toBe(0);
+    expect(exitCodeFor([only("pass")])).toBe(0);
+    expect(exitCodeFor([only("pass"), only("fail")])).toBe(1);
   });
 });
 
