@@ -122,7 +122,7 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
     return ExitCode.ok;
   }
 
-  // -K asks once, before the vault password and any host, as ansible-playbook does, with the prompt ansible-playbook prints ("BECOME password: ").
+  // -K asks once, before the vault password and any host, with ansible-playbook's prompt.
   const becomePassword =
     flags.askBecomePass || config.become_ask_pass ? await promptHidden("BECOME password: ") : undefined;
   const secrets = await loadVaultSecrets({
