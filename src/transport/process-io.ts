@@ -124,7 +124,10 @@ class ProcessStream extends Duplex implements ExecStream {
   ) {
     super();
     this.exit = proc.done;
-    this.exit.catch((e: Error) => this.destroy(e));
+    // The link died (or the connection was closed under a stream nobody reads yet, e.g. a helper still being
+    // started at the end of a run): with no 'error' listener an error would crash the process, so then the stream
+    // just closes; `exit` still rejects with the reason.
+    this.exit.catch((e: Error) => this.destroy(this.listenerCount("error") > 0 ? e : undefined));
     proc.stdin.on("error", (e) => this.destroy(e));
     proc.stdout.on("data", (c: Buffer) => {
       if (!this.push(c)) proc.stdout.pause();
