@@ -53,7 +53,7 @@ export async function runTaskOnHost(
   try {
     items = loopItems(task, templar);
   } catch (e) {
-    outcome = failure(errorMessage(e, task));
+    outcome = errorOutcome(e, task);
     return finish(scope, templar, outcome, noLog);
   }
   if (items === undefined) {
@@ -209,7 +209,7 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
         outcome.delegatedTo = e.host;
       return outcome;
     }
-    return failure(errorMessage(e, task));
+    return errorOutcome(e, task);
   }
 }
 
@@ -404,8 +404,13 @@ function controllerOnlyConnection(host: string): Connection {
   };
 }
 
-function failure(msg: string): TaskOutcome {
-  return { status: "failed", ignored: false, result: { changed: false, failed: true, msg } };
+function failure(msg: string, fields: Record<string, unknown> = {}): TaskOutcome {
+  return { status: "failed", ignored: false, result: { changed: false, ...fields, failed: true, msg } };
+}
+
+/** A failure before or instead of the module's work: a bad argument keeps the fields Ansible returns with it. */
+function errorOutcome(e: unknown, task: Task): TaskOutcome {
+  return failure(errorMessage(e, task), e instanceof ModuleArgsError ? e.fields : {});
 }
 
 function errorMessage(e: unknown, task: Task): string {

@@ -6,6 +6,7 @@
  * package_status/install/remove; a change is one apt-get run (`--simulate` in check mode, as Ansible).
  * python-apt is not needed on the host: the same facts come from dpkg-query and apt-cache.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 import { capture, rc, readFacts, text } from "./util/service-state.js";
@@ -264,9 +265,9 @@ export const apt: Module<AptArgs> = {
   checkMode: true,
   async run(a, ctx) {
     if (a.deb != null && a.upgrade !== "no")
-      throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
+      throw new ModuleArgsError("parameters are mutually exclusive: deb|package|upgrade");
     if (a.package != null && a.upgrade !== "no")
-      throw new ModuleFailure("parameters are mutually exclusive: deb|package|upgrade");
+      throw new ModuleArgsError("parameters are mutually exclusive: deb|package|upgrade");
     if (a.deb != null)
       throw new ModuleFailure(
         "infra's apt module does not install .deb files (deb=); copy the file and run `apt-get install ./file.deb` with command",
@@ -323,7 +324,7 @@ async function runApt(a: AptArgs, ctx: ModuleContext): Promise<ModuleResult> {
     return upgrade(ctx, a, "yes", useAptGet, dpkgOptions);
   }
   for (const s of specs)
-    if ((s.match(/=/g) ?? []).length > 1) throw new ModuleFailure(`invalid package spec: ${s}`);
+    if ((s.match(/=/g) ?? []).length > 1) throw new ModuleArgsError(`invalid package spec: ${s}`);
   if (!specs.length) {
     if (a.autoclean) return cleanup(ctx, a, "autoclean", dpkgOptions);
     if (a.autoremove) return cleanup(ctx, a, "autoremove", dpkgOptions);

@@ -31,7 +31,16 @@ export interface ArgRules {
   requiredTogether?: string[][];
 }
 
-export class ModuleArgsError extends Error {}
+/** A bad argument: Ansible's message, and the fields its failed result carries beside it (command's rc 256). */
+export class ModuleArgsError extends Error {
+  constructor(
+    message: string,
+    readonly fields: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "ModuleArgsError";
+  }
+}
 
 const TRUE = new Set(["yes", "on", "1", "true", "y", "t"]);
 const FALSE = new Set(["no", "off", "0", "false", "n", "f"]);
@@ -118,11 +127,14 @@ export function validateArgs(
     else args[name] = value;
   }
   if (unknown.length) {
-    const supported = Object.entries(spec)
-      .flatMap(([n, o]) => [n, ...(o.aliases ?? [])])
+    // Ansible's wording: the canonical names, then the aliases in parentheses.
+    const names = Object.keys(spec).sort();
+    const aliases = Object.values(spec)
+      .flatMap((o) => o.aliases ?? [])
       .sort();
+    const also = aliases.length ? ` (${aliases.join(", ")})` : "";
     throw new ModuleArgsError(
-      `Unsupported parameters for (${module}) module: ${unknown.sort().join(", ")}. Supported parameters include: ${supported.join(", ")}.`,
+      `Unsupported parameters for (${module}) module: ${unknown.sort().join(", ")}. Supported parameters include: ${names.join(", ")}${also}.`,
     );
   }
 
@@ -144,6 +156,14 @@ export function validateArgs(
   return args;
 }
 
+/** The TypeError text of Ansible's check_type_* converters, after the value's Python type. */
+const CONVERSION_ERROR: Partial<Record<ArgType, string>> = {
+  int: "cannot be converted to an int",
+  float: "cannot be converted to a float",
+  list: "cannot be converted to a list",
+  dict: "cannot be converted to a dict",
+};
+
 function typeMessage(errors: ArgTypeError[], spec: ArgSpec, args: Record<string, unknown>): string {
   const { keyword, name } = errors.find((x) => x.keyword === "enum") ?? errors[0]!;
   const data = args[name];
@@ -152,7 +172,8 @@ function typeMessage(errors: ArgTypeError[], spec: ArgSpec, args: Record<string,
     return `value of ${name} must be one of: ${choices}, got: ${String(data)}`;
   }
   const want = spec[name]?.type ?? "str";
-  return `argument '${name}' is of type ${pyTypeName(data)} and we were unable to convert to ${want}`;
+  const why = CONVERSION_ERROR[want];
+  return `argument '${name}' is of type ${pyTypeName(data)} and we were unable to convert to ${want}${why ? `: ${pyTypeName(data)} ${why}` : ""}`;
 }
 
 const present = (args: Record<string, unknown>, k: string) => args[k] !== undefined && args[k] !== null;

@@ -3,6 +3,7 @@
  * task with `fail_msg` (or `msg`) and names the assertion. `that` should reach the module untemplated (Ansible reads
  * the task's untemplated args), so each condition is evaluated once, here.
  */
+import { ModuleArgsError } from "./args.js";
 import { InfraError } from "../util/errors.js";
 import type { Module } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
@@ -25,9 +26,9 @@ function pyType(v: unknown): string {
 function checkMessage(v: unknown, what: string, listWhat: string): unknown {
   if (Array.isArray(v)) {
     if (!v.every((x) => typeof x === "string"))
-      throw new ModuleFailure(`Type of one of the elements in ${listWhat} list is not string type`);
+      throw new ModuleArgsError(`Type of one of the elements in ${listWhat} list is not string type`);
   } else if (typeof v !== "string")
-    throw new ModuleFailure(`Incorrect type for ${what}, expected a string or list and got ${pyType(v)}`);
+    throw new ModuleArgsError(`Incorrect type for ${what}, expected a string or list and got ${pyType(v)}`);
   return v;
 }
 
@@ -45,7 +46,7 @@ export const assert: Module<AssertArgs> = {
   controllerOnly: true,
   async run(args, ctx) {
     if (args.that === undefined || args.that === null)
-      throw new ModuleFailure('conditional required in "that" string');
+      throw new ModuleArgsError('conditional required in "that" string');
     const failMsg =
       args.fail_msg === undefined || args.fail_msg === null
         ? "Assertion failed"

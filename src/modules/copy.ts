@@ -3,6 +3,7 @@
  * playbook dir), or a host file (`remote_src`) to `dest`, atomically, with owner/group/mode, optional backup and
  * validation. Unchanged content costs one round trip.
  */
+import { ModuleArgsError } from "./args.js";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { posix } from "node:path";
@@ -44,7 +45,7 @@ export const copy: Module<CopyArgs> = {
   checkMode: true,
   async run(args, ctx) {
     if (args.src == null && args.content === undefined)
-      throw new ModuleFailure("src (or content) is required");
+      throw new ModuleArgsError("src (or content) is required");
     if (args.content !== undefined && args.content !== null && args.dest.endsWith("/"))
       throw new ModuleFailure("can not use content with a dir as dest");
     if (args.content !== undefined && args.content !== null) {

@@ -4,6 +4,7 @@
  * The crontab is edited as Ansible's CronTab class does, line for line, and rendered the same way, so both tools
  * write byte-identical crontabs. One round trip to read; a change writes with one more.
  */
+import { ModuleArgsError } from "./args.js";
 import { posix } from "node:path";
 import type { FileDiff, Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
@@ -192,7 +193,7 @@ export function editCron(tab: CronTab, a: CronArgs, warn: (m: string) => void): 
   const install = a.state === "present";
   let changed = false;
   if (a.env) {
-    if (a.name.includes(" ")) throw new ModuleFailure("Invalid name for environment variable");
+    if (a.name.includes(" ")) throw new ModuleArgsError("Invalid name for environment variable");
     const decl = `${a.name}="${a.job}"`;
     const old = tab.findEnv(a.name);
     if (install) {

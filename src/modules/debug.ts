@@ -2,6 +2,7 @@
  * ansible.builtin.debug: prints `msg`, or a variable/expression given by `var` as Ansible shows it (`{"x": value}`,
  * "VARIABLE IS NOT DEFINED!" when undefined). `verbosity` hides it below that many -v.
  */
+import { ModuleArgsError } from "./args.js";
 import { InfraError } from "../util/errors.js";
 import { TemplateError } from "../template/environment.js";
 import { Undefined } from "../template/values.js";
@@ -51,7 +52,7 @@ export const debug: Module<DebugArgs> = {
   controllerOnly: true,
   async run(args, ctx) {
     if (args.msg !== undefined && args.var !== undefined)
-      return { changed: false, failed: true, msg: "'msg' and 'var' are incompatible options" };
+      throw new ModuleArgsError("'msg' and 'var' are incompatible options");
     if (args.verbosity > (ctx.verbosity ?? 0))
       return { changed: false, failed: false, skipped: true, skipped_reason: "Verbosity threshold not met." };
     const result: Record<string, unknown> = { changed: false };

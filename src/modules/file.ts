@@ -5,6 +5,7 @@
  * (ensure_directory, ensure_symlink, …) step for step, and one script applies only what differs. Check mode stops
  * after the comparison.
  */
+import { ModuleArgsError } from "./args.js";
 import { posix } from "node:path";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import {
@@ -354,7 +355,7 @@ function planLink(
   const diff = initialDiff(path, "link", prev);
   let changed = false;
   if (prev !== "link") {
-    if (src === undefined) throw new ModuleFailure("src is required for creating new symlinks");
+    if (src === undefined) throw new ModuleArgsError("src is required for creating new symlinks");
     changed = true;
   } else if (src !== undefined && st.l.exists && st.l.target !== src) {
     diff.before.src = st.l.target;
@@ -403,7 +404,7 @@ function planHard(
   const { args } = p;
   const src = args.src ?? undefined;
   if (prev !== "hard" && src === undefined)
-    throw new ModuleFailure("src is required for creating new hardlinks");
+    throw new ModuleArgsError("src is required for creating new hardlinks");
   const srcStat = src !== undefined ? p.stat(src).f : ({ exists: false } as FsProbe);
   if (src !== undefined && !srcStat.exists)
     throw new ModuleFailure("src does not exist", { dest: path, src });

@@ -4,6 +4,7 @@
  * present()/absent() step for step, on lines as readlines() gives them; reading costs one round trip, a change one
  * more (backup, validate, atomic rename, owner/group/mode).
  */
+import { ModuleArgsError } from "./args.js";
 import type { FileDiff, Module, ModuleResult } from "./types.js";
 import { FILE_COMMON_ARGS } from "./util/attributes.js";
 import { ModuleFailure } from "./util/failure.js";
@@ -200,13 +201,13 @@ export const lineinfile: Module<LineinfileArgs> = {
     const present = args.state === "present";
     if (present) {
       if (args.backrefs && args.regexp == null)
-        throw new ModuleFailure("regexp is required with backrefs=true");
-      if (args.line == null) throw new ModuleFailure("line is required with state=present");
+        throw new ModuleArgsError("regexp is required with backrefs=true");
+      if (args.line == null) throw new ModuleArgsError("line is required with state=present");
       if (!t.f.exists && !args.create)
         throw new ModuleFailure(`Destination ${args.path} does not exist !`, { rc: 257 });
     } else {
       if (args.regexp == null && args.search_string == null && args.line == null)
-        throw new ModuleFailure("one of line, search_string, or regexp is required with state=absent");
+        throw new ModuleArgsError("one of line, search_string, or regexp is required with state=absent");
       if (!t.f.exists) return { changed: false, msg: "file not present" };
     }
     const before = t.content?.toString("utf8") ?? "";

@@ -4,6 +4,7 @@
  * the relayed session (db/relay.ts) in one query; a login password reaches mysqldump through a temporary option
  * file, never the command line (db/mysql-cli.ts).
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 import { quote } from "./util/shell.js";
@@ -233,13 +234,13 @@ export const mysqlDb: Module<MysqlDbArgs> = {
     if (!a.name.length) return { changed: false, db: a.name, db_list: [] };
     a.name = a.name.map((d) => String(d).trim());
     if (a.login_port < 0 || a.login_port > 65535)
-      throw new ModuleFailure("login_port must be a valid unix port number (0-65535)");
+      throw new ModuleArgsError("login_port must be a valid unix port number (0-65535)");
     if (a.ignore_tables.some((t) => t === ""))
       throw new ModuleFailure("Name of ignored table cannot be empty");
     if (a.name.length > 1 && a.state === "import")
       throw new ModuleFailure("Multiple databases are not supported with state=import");
     if (a.state === "dump" || a.state === "import") {
-      if (!a.target) throw new ModuleFailure(`with state=${a.state} target is required`);
+      if (!a.target) throw new ModuleArgsError(`with state=${a.state} target is required`);
     } else if (a.name.length === 1 && a.name[0] === "all")
       throw new ModuleFailure("name is not allowed to equal 'all' unless state equals import, or dump.");
 

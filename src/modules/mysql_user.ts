@@ -5,6 +5,7 @@
  * The session runs over a relay on the host as the become user (db/relay.ts). With --diff the privileges before
  * and after are shown.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 import {
@@ -193,7 +194,7 @@ export const mysqlUser: Module<MysqlUserArgs> = {
   checkMode: true,
   async run(a, ctx) {
     if (a.priv && typeof a.priv !== "string" && (typeof a.priv !== "object" || Array.isArray(a.priv)))
-      throw new ModuleFailure(
+      throw new ModuleArgsError(
         `priv parameter must be str or dict but ${Array.isArray(a.priv) ? "<class 'list'>" : `<class '${typeof a.priv === "number" ? (Number.isInteger(a.priv) ? "int" : "float") : "bool"}'>`} was passed`,
       );
     let s: MysqlSession;

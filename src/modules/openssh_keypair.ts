@@ -4,6 +4,7 @@
  * applies owner/group/mode to both files. A passphrase reaches ssh-keygen through an askpass helper reading a
  * private temp file, never the command line. One probe reads both files; a change is one script.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { b64, captured, fromB64, readCaptured, type Captured } from "./util/accounts.js";
 import {
@@ -56,13 +57,13 @@ export function keySize(type: string, size: number | null | undefined): number {
   }
   if (type === "dsa") {
     if ((size ?? 1024) !== 1024)
-      throw new ModuleFailure("DSA keys must be exactly 1024 bits as specified by FIPS 186-2.");
+      throw new ModuleArgsError("DSA keys must be exactly 1024 bits as specified by FIPS 186-2.");
     return 1024;
   }
   if (type === "ecdsa") {
     const s = size ?? 256;
     if (![256, 384, 521].includes(s))
-      throw new ModuleFailure(
+      throw new ModuleArgsError(
         "For ECDSA keys, size determines the key length by selecting from one of three elliptic curve sizes: 256, 384 or 521 bits. Attempting to use bit lengths other than these three values for ECDSA keys will cause this module to fail.",
       );
     return s;

@@ -2,6 +2,7 @@
  * ansible.builtin.pause for a fixed time (`seconds` or `minutes`). Prompts are not supported: a run is never
  * interactive, so waiting for a key press would hang it.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module } from "./types.js";
 import { pyNow } from "./util/command-run.js";
 import { ModuleFailure } from "./util/failure.js";
@@ -17,7 +18,7 @@ function pyInt(v: unknown, name: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "number") return Math.trunc(v);
   if (typeof v === "string" && /^\s*[-+]?\d+\s*$/.test(v)) return Number(v);
-  throw new ModuleFailure(
+  throw new ModuleArgsError(
     `argument '${name}' is of type ${typeof v === "string" ? "<class 'str'>" : "<class 'bool'>"} and we were unable to convert to int: invalid literal for int() with base 10: '${String(v)}'`,
   );
 }

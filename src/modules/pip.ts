@@ -5,6 +5,7 @@
  * requirements. Finding pip, creating the venv and running pip are one script, one round trip. On Debian 12 the
  * system pip refuses to install (externally managed): the result is pip's own error, as under Ansible.
  */
+import { ModuleArgsError } from "./args.js";
 import { shlexSplit } from "../inventory/python-shlex.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
@@ -187,7 +188,7 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
     umask = parseInt(a.umask, 8);
   }
   if (a.state === "latest" && a.version != null)
-    throw new ModuleFailure("version is incompatible with state=latest");
+    throw new ModuleArgsError("version is incompatible with state=latest");
   const chdir = a.chdir ?? "/tmp";
 
   let packages: Requirement[] = [];
@@ -196,11 +197,11 @@ async function runPip(a: PipArgs, ctx: ModuleContext): Promise<ModuleResult> {
     packages = recoverPackageNames(a.name).map((p) => parseRequirement(p));
     if (a.version != null) {
       if (packages.length > 1)
-        throw new ModuleFailure(
+        throw new ModuleArgsError(
           "'version' argument is ambiguous when installing multiple package distributions. Please specify version restrictions next to each package in 'name' argument.",
         );
       if (packages[0]!.specs.length)
-        throw new ModuleFailure(
+        throw new ModuleArgsError(
           "The 'version' argument conflicts with any version specifier provided along with a package name. Please keep the version specifier, but remove the 'version' argument.",
         );
       packages[0] = parseRequirement(packages[0]!.text, a.version);

@@ -19,7 +19,7 @@ export function checkArgs(
     const bad = Object.keys(raw).filter((k) => !known.has(k));
     if (bad.length) throw new ModuleArgsError(`Invalid options for ${action}: ${bad.join(",")}`);
   }
-  return validateArgs(module.name, module.args, raw, module.rules);
+  return validateArgs(action, module.args, raw, module.rules);
 }
 
 /**
@@ -36,7 +36,7 @@ export async function runModule(
   try {
     args = checkArgs(module, action, raw);
   } catch (e) {
-    if (e instanceof ModuleArgsError) return { changed: false, failed: true, msg: e.message };
+    if (e instanceof ModuleArgsError) return { changed: false, ...e.fields, failed: true, msg: e.message };
     throw e;
   }
   if (ctx.check && !module.checkMode) {
@@ -50,6 +50,8 @@ export async function runModule(
     return await module.run(args, ctx);
   } catch (e) {
     if (e instanceof ModuleFailure) return { changed: false, ...e.fields, failed: true, msg: e.message };
+    // An argument the module itself checks (one depending on others, such as line with state=present).
+    if (e instanceof ModuleArgsError) return { changed: false, ...e.fields, failed: true, msg: e.message };
     throw e;
   }
 }

@@ -3,6 +3,7 @@
  * them). As Ansible with jinja2_native off, the strings "true/false/yes/no" become booleans. `cacheable` is passed
  * on as `_ansible_facts_cacheable`.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 
@@ -43,7 +44,7 @@ export const setFact: Module<Record<string, unknown>> = {
       facts[name] = typeof v === "string" && v.toLowerCase() in BOOL_WORDS ? BOOL_WORDS[v.toLowerCase()] : v;
     }
     if (!Object.keys(facts).length)
-      throw new ModuleFailure(
+      throw new ModuleArgsError(
         "No key/value pairs provided, at least one is required for this action to succeed",
       );
     return { changed: false, ansible_facts: facts, _ansible_facts_cacheable: cacheable };

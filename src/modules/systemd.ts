@@ -7,6 +7,7 @@
  * scripts: Ansible's fails there (no systemctl, or systemctl cannot talk to systemd), and a playbook that says
  * `systemd:` should fail the same way under infra. The `service` module is the one that adapts to the init system.
  */
+import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 import { capture, rc, readFacts, runCommands, text, type Facts } from "./util/service-state.js";
@@ -246,7 +247,7 @@ export const systemd: Module<SystemdArgs> = {
   async run(a, ctx) {
     for (const k of ["state", "enabled", "masked"] as const) {
       if (a[k] != null && a.name == null)
-        throw new ModuleFailure(`missing parameter(s) required by '${k}': name`);
+        throw new ModuleArgsError(`missing parameter(s) required by '${k}': name`);
     }
     return runSystemd(a, ctx);
   },

@@ -6,6 +6,7 @@
  * newline_sequence is applied to the rendered text, so newlines inside variable values are converted too (Jinja2
  * converts only the template's own text); custom delimiters (variable_start_string…) are refused.
  */
+import { ModuleArgsError } from "./args.js";
 import { readFileSync, statSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { compileTemplate, renderCompiled, TemplateError } from "../template/environment.js";
@@ -109,8 +110,9 @@ export const template: Module<TemplateArgs> = {
   name: "template",
   aliases: ["ansible.builtin.template", "ansible.legacy.template"],
   args: {
-    src: { type: "path", required: true },
-    dest: { type: "path", required: true },
+    // Ansible's template action checks these itself, with its own message (below).
+    src: { type: "path" },
+    dest: { type: "path" },
     newline_sequence: { type: "str", default: "\n" },
     trim_blocks: { type: "bool", default: true },
     lstrip_blocks: { type: "bool", default: false },
@@ -125,17 +127,19 @@ export const template: Module<TemplateArgs> = {
   },
   checkMode: true,
   async run(args, ctx) {
+    if (args.src == null || args.dest == null) throw new ModuleArgsError("src and dest are required");
     if (args.state !== undefined && args.state !== null)
-      throw new ModuleFailure("'state' cannot be specified on a template");
+      throw new ModuleArgsError("'state' cannot be specified on a template");
     const wrong = ["\\n", "\\r", "\\r\\n"];
     const allowed = ["\n", "\r", "\r\n"];
     const nl = wrong.includes(args.newline_sequence)
       ? allowed[wrong.indexOf(args.newline_sequence)]!
       : args.newline_sequence;
-    if (!allowed.includes(nl)) throw new ModuleFailure("newline_sequence needs to be one of: \n, \r or \r\n");
+    if (!allowed.includes(nl))
+      throw new ModuleArgsError("newline_sequence needs to be one of: \n, \r or \r\n");
     for (const d of DELIMITERS) {
       if (args[d] != null && args[d] !== DEFAULT_DELIMITERS[d])
-        throw new ModuleFailure(`${d} is not supported: templates use Jinja2's default delimiters`);
+        throw new ModuleArgsError(`${d} is not supported: templates use Jinja2's default delimiters`);
     }
     const encoding = ENCODINGS[(args.output_encoding || "utf-8").toLowerCase()];
     if (!encoding) throw new ModuleFailure(`LookupError: unknown encoding: ${args.output_encoding}`);

@@ -3,6 +3,7 @@
  * on the host: change directory, test `creates`/`removes` (globs, relative to chdir as in Ansible), then exec the
  * command. Our own outcomes are told apart from the command's output by a per-call marker.
  */
+import { ModuleArgsError } from "../args.js";
 import { shlexSplit, ShlexError } from "../../inventory/python-shlex.js";
 import type { ModuleContext, ModuleResult } from "../types.js";
 import { globWord, nonce, pathWord, quote, splitlines } from "./shell.js";
@@ -77,8 +78,9 @@ export async function runCommand(
   }
   const raw = args._raw_params ?? undefined;
   const argv = args.argv ?? undefined;
-  if ((!raw || raw.trim() === "") && !argv?.length) return withLines(fail(256, "no command given"));
-  if (raw && argv?.length) return withLines(fail(256, "only command or argv can be given, not both"));
+  const badArgs = (msg: string) => new ModuleArgsError(msg, withLines({ ...r, rc: 256, msg }));
+  if ((!raw || raw.trim() === "") && !argv?.length) throw badArgs("no command given");
+  if (raw && argv?.length) throw badArgs("only command or argv can be given, not both");
 
   let words: string[] | undefined;
   if (!useShell && raw) {
