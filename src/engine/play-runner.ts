@@ -41,7 +41,11 @@ export class PlayRunner {
     this.startAtReached = !run.options.startAtTask;
   }
 
-  async execute(): Promise<void> {
+  /**
+   * Runs the play; false when every host of a batch failed or became unreachable, which ends the whole playbook
+   * in Ansible (its PlaybookExecutor breaks out of the plays: later plays do not run, PLAY RECAP follows).
+   */
+  async execute(): Promise<boolean> {
     const { run, play } = this;
     let hosts = selectHosts(run.inventory, play.hosts);
     if (run.options.limit?.length) hosts = applyLimit(run.inventory, hosts, run.options.limit);
@@ -49,7 +53,7 @@ export class PlayRunner {
     if (!states.length) {
       run.emit({ type: "play_start", name: play.name, hosts: [] });
       run.emit({ type: "no_hosts", play: play.name });
-      return;
+      return true;
     }
     for (const s of states) s.ended = false;
     run.emit({ type: "play_start", name: play.name, hosts: states.map((s) => s.name) });
@@ -60,8 +64,11 @@ export class PlayRunner {
       await this.section(ps, play.pre_tasks);
       await this.section(ps, [...play.roleBlocks, ...play.tasks]);
       await this.section(ps, play.post_tasks);
+      if (batch.every((h) => h.failed || h.unreachable)) return false;
+      // meta end_play ends every host of the play, later batches included.
       if (!batch.some((h) => h.active)) break;
     }
+    return true;
   }
 
   private batches(states: HostState[]): HostState[][] {

@@ -23,7 +23,7 @@ export async function runPlaybook(run: RunContext, playbook: Playbook): Promise<
       const fake = { location: play.location } as Parameters<typeof evaluateCondition>[2];
       if (!play.importConditions.every((c) => evaluateCondition(t, c, fake))) continue;
     }
-    await new PlayRunner(run, play).execute();
+    if (!(await new PlayRunner(run, play).execute())) break;
   }
   const hosts: Record<string, RecapCounts> = {};
   for (const s of run.allStates) hosts[s.name] = s.counts;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { run } from "../../../src/util/exec.js";
 import { lab, sshRun } from "../lab-helpers.js";
+import { ansiblePlaybook, recap as recapOf } from "./course-helpers.js";
 import { debugMessages, play } from "./playbook-helpers.js";
 
 const yaml = (s: string) => s.replace(/^\n/, "");
@@ -298,5 +299,35 @@ describe("infra apply: playbook keywords on lab hosts", () => {
     });
     expect(r.code, r.stdout).toBe(0);
     for (const h of ["mysql-1", "influx-1", "backup"]) expect(r.recap[h]).toMatchObject({ ok: 2, failed: 0 });
+  });
+  it("a play whose every host failed ends the playbook; a play with a survivor does not (as ansible-playbook)", async () => {
+    const site = yaml(`
+- hosts: mysql-1,influx-1
+  gather_facts: no
+  tasks:
+    - command: /bin/false
+      when: inventory_hostname == 'mysql-1'
+- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: msg=second-play
+- hosts: backup
+  gather_facts: no
+  serial: 1
+  tasks:
+    - command: /bin/false
+- hosts: all
+  gather_facts: no
+  tasks:
+    - debug: msg=never
+`);
+    const r = await play({ "site.yml": site });
+    expect(r.code).toBe(2);
+    expect(debugMessages(r.stdout).sort()).toEqual(["backup: second-play", "influx-1: second-play"]);
+    expect(r.stdout).not.toContain("never");
+    const theirs = await ansiblePlaybook(r.dir, ["-i", lab().inventory, "site.yml"]);
+    expect(debugMessages(theirs.stdout).sort()).toEqual(debugMessages(r.stdout).sort());
+    expect(theirs.stdout).not.toContain("never");
+    expect(r.recap).toEqual(recapOf(theirs.stdout));
   });
 });
