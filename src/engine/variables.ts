@@ -45,7 +45,21 @@ function roleParams(task?: Task): Vars {
   return out;
 }
 
-/** Variables of a host as the play sees them (no task): what `hostvars[host]` shows. */
+/**
+ * What `hostvars[host]` shows, as Ansible's HostVars: the variable manager asked without a play, so inventory vars,
+ * facts, include_vars, set_fact/register results and extra vars, but no play vars, vars_files or role vars.
+ */
+export function hostvarsOf(run: RunContext, host: HostState): Vars {
+  return {
+    ...host.inventoryVars,
+    ...host.factVars(),
+    ...host.includeVars,
+    ...host.setFacts,
+    ...run.options.extraVars,
+  };
+}
+
+/** Variables of a host as the play sees them (no task), e.g. to template vars_files paths. */
 export function hostLevelVars(run: RunContext, play: PlayState, host: HostState): Vars {
   return {
     ...roleDefaults(play.play.loadedRoles),
@@ -138,7 +152,13 @@ export function hostvarsDict(run: RunContext, play: PlayState): LazyDict {
     const perHost = (name: string) =>
       play.memo(`hostvars:${name}`, () => {
         const hs = run.hostState(name);
-        const vars = { ...hostLevelVars(run, play, hs), inventory_hostname: name, groups: play.groups };
+        const vars = {
+          ...hostvarsOf(run, hs),
+          inventory_hostname: name,
+          inventory_hostname_short: name.split(".")[0],
+          group_names: hs.host.groupNames(),
+          groups: play.groups,
+        };
         const t = makeTemplar({ run, play, host: hs }, vars);
         return new LazyDict(
           () => Object.keys(vars),

@@ -330,4 +330,23 @@ describe("infra apply: playbook keywords on lab hosts", () => {
     expect(theirs.stdout).not.toContain("never");
     expect(r.recap).toEqual(recapOf(theirs.stdout));
   });
+  it("hostvars holds inventory vars, facts, set_fact and extra vars, not play vars (as ansible-playbook)", async () => {
+    const site = yaml(`
+- hosts: mysql-1,influx-1
+  gather_facts: no
+  vars:
+    from_play: play
+  tasks:
+    - set_fact:
+        from_fact: "fact-{{ inventory_hostname }}"
+    - debug:
+        msg: "{% for h in ['mysql-1', 'influx-1'] %}{{ h }}={{ hostvars[h].from_play | default('none') }},{{ hostvars[h].from_fact | default('none') }},{{ hostvars[h].from_extra | default('none') }},{{ hostvars[h].ansible_port is defined }},{{ hostvars[h].inventory_hostname }};{% endfor %}"
+`);
+    const r = await play({ "site.yml": site }, ["-e", "from_extra=x"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const expected = "mysql-1=none,fact-mysql-1,x,True,mysql-1;influx-1=none,fact-influx-1,x,True,influx-1;";
+    expect(debugMessages(r.stdout).sort()).toEqual([`influx-1: ${expected}`, `mysql-1: ${expected}`]);
+    const theirs = await ansiblePlaybook(r.dir, ["-i", lab().inventory, "site.yml", "-e", "from_extra=x"]);
+    expect(debugMessages(theirs.stdout).sort()).toEqual(debugMessages(r.stdout).sort());
+  });
 });
