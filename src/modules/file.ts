@@ -21,7 +21,7 @@ import {
   type ResolvedIds,
   type Step,
 } from "./util/attributes.js";
-import { dictDiff } from "./util/diff-text.js";
+import { dictDiff, initialDiff } from "./util/diff-text.js";
 import { ModuleFailure } from "./util/failure.js";
 import { fileState, parseStatLine, Probe, type FsProbe, type FsStat } from "./util/probe.js";
 import { pathWord, quote } from "./util/shell.js";
@@ -131,15 +131,6 @@ function walkList(top: string, tree: Facts["tree"]): { directories: string[]; fi
   return out;
 }
 
-/** Ansible's initial_diff. */
-function initialDiff(path: string, state: string, prev: string): DiffDict {
-  const d: DiffDict = { before: { path }, after: { path } };
-  if (prev !== state) {
-    d.before.state = prev;
-    d.after.state = state;
-  }
-  return d;
-}
 
 /** What a freshly made file or directory looks like before its attributes are set. */
 function fresh(kind: "file" | "directory" | "link", f: Facts): FsStat {

@@ -154,7 +154,8 @@ export const template: Module<TemplateArgs> = {
       {
         content: Buffer.from(text, encoding),
         basename: posix.basename(full),
-        label: "dynamically generated",
+        // Ansible shows the rendered temporary file's path here; the template it came from says more.
+        label: full,
         src: full,
       },
       ctx,

@@ -15,12 +15,11 @@ import {
   resolveIds,
   stepFailure,
   type AttrArgs,
-  type DiffDict,
 } from "./attributes.js";
-import { dictDiff } from "./diff-text.js";
+import { dictDiff, initialDiff } from "./diff-text.js";
 import { ModuleFailure } from "./failure.js";
 import { resolveMode, ModeError } from "./mode.js";
-import { parseStatLine, Probe, PROBE_FUNCTIONS, type FsProbe } from "./probe.js";
+import { fileState, parseStatLine, Probe, PROBE_FUNCTIONS, type FsProbe } from "./probe.js";
 import { pathWord } from "./shell.js";
 import { parseWriteOutput, writeScript } from "./write-file.js";
 
@@ -168,7 +167,8 @@ async function sameContent(
   const path =
     follow && l.exists && l.kind === "link" && f.exists ? ((f as { target?: string }).target ?? dest) : dest;
   const current = path === dest ? l : f;
-  const diff: DiffDict = { before: { path }, after: { path } };
+  // A file with a second name is "hard" to Ansible's get_state, so its diff shows hard → file.
+  const diff = initialDiff(path, "file", fileState(current) === "hard" ? "hard" : "file");
   const plan = planAttributes(path, current, args, ids, umask, diff, ctx.check);
   let info = pathInfo(current, f);
   if (plan.changed && plan.steps.length && !ctx.check) {
