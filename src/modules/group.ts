@@ -1,7 +1,8 @@
 /**
  * ansible.builtin.group: a local group present (groupadd, or groupmod when its gid differs) or absent (groupdel),
  * as Ansible's generic Linux Group class does it. One getent reads the state; a change is one more exec that ends
- * by reading the group again.
+ * by reading the group again. Ansible's group has no diff; infra shows one (name, gid, members, state) because a
+ * user reviewing `--check --diff` wants to see which group appears, moves or goes, as the user module shows.
  */
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import {
@@ -14,6 +15,7 @@ import {
   type Captured,
   type GroupEntry,
 } from "./util/accounts.js";
+import { dictDiff } from "./util/diff-text.js";
 import { ModuleFailure } from "./util/failure.js";
 import { quote } from "./util/shell.js";
 
@@ -74,10 +76,16 @@ export const group: Module<GroupArgs> = {
     const { group: current } = await readGroup(ctx, args.name);
     const cmd = groupCommand(args, current);
     const result: ModuleResult = { changed: false, name: args.name, state: args.state };
+    const withDiff = (r: ModuleResult, after: GroupEntry | undefined) => {
+      if (ctx.diff && cmd)
+        r.diff = dictDiff({ before: groupProps(args.name, current), after: groupProps(args.name, after) });
+      return r;
+    };
     let now = current;
     if (cmd) {
       // A new group or a removal in check mode: Ansible exits with nothing but `changed`.
-      if (ctx.check && (!current || args.state === "absent")) return { changed: true };
+      if (ctx.check && (!current || args.state === "absent"))
+        return withDiff({ changed: true }, predicted(args, current));
       if (!ctx.check) {
         const r = await readGroup(ctx, args.name, cmd);
         const ran = r.ran!;
@@ -89,6 +97,19 @@ export const group: Module<GroupArgs> = {
       result.changed = true;
     }
     if (now) Object.assign(result, { system: args.system, gid: now.gid });
-    return result;
+    if (ctx.check && cmd) now = predicted(args, current);
+    return withDiff(result, now);
   },
 };
+
+/** What the group will look like after `cmd` (check mode): a new group's gid is the system's choice. */
+function predicted(args: GroupArgs, current: GroupEntry | undefined): GroupEntry | undefined {
+  if (args.state === "absent") return undefined;
+  const gid = args.gid ?? current?.gid;
+  return { name: args.name, gid: gid ?? -1, members: current?.members ?? [] };
+}
+
+function groupProps(name: string, g: GroupEntry | undefined): Record<string, unknown> {
+  if (!g) return { name, state: "absent" };
+  return { name, state: "present", gid: g.gid < 0 ? "(assigned by the system)" : g.gid, members: g.members };
+}

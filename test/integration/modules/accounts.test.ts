@@ -66,6 +66,30 @@ describe("group", () => {
     });
   });
 
+  it("diff mode shows the group appearing, its gid moving and the group going; no diff without a change", async () => {
+    const D = { ...B, diff: true };
+    const planned = await run("group", { name: "infra_t_group_b", gid: 45003 }, conn, { ...D, check: true });
+    expect(planned.diff).toEqual({
+      before: '{\n    "name": "infra_t_group_b",\n    "state": "absent"\n}\n',
+      after:
+        '{\n    "gid": 45003,\n    "members": [],\n    "name": "infra_t_group_b",\n    "state": "present"\n}\n',
+    });
+    const made = await run("group", { name: "infra_t_group_b", gid: 45003 }, conn, D);
+    expect(made.diff).toEqual(planned.diff);
+    const same = await run("group", { name: "infra_t_group_b", gid: 45003 }, conn, D);
+    expect(same).toMatchObject({ changed: false });
+    expect(same.diff).toBeUndefined();
+    const moved = await run("group", { name: "infra_t_group_b", gid: 45004 }, conn, { ...D, check: true });
+    expect((moved.diff as { before: string }).before).toContain('"gid": 45003');
+    expect((moved.diff as { after: string }).after).toContain('"gid": 45004');
+    expect(await sh(HOST, "getent group infra_t_group_b | cut -d: -f3")).toBe("45003\n");
+    const gone = await run("group", { name: "infra_t_group_b", state: "absent" }, conn, D);
+    expect((gone.diff as { after: string }).after).toBe(
+      '{\n    "name": "infra_t_group_b",\n    "state": "absent"\n}\n',
+    );
+    expect(await sh(HOST, "getent group infra_t_group_b || echo none")).toBe("none\n");
+  });
+
   it("rejects bad arguments as Ansible does", async () => {
     // Ansible writes Python's "True"; args.ts's shared required_if message prints "true" (reported, not ours to edit).
     expect((await run("group", { name: "x", non_unique: true }, conn, B)).msg).toMatch(
