@@ -13,6 +13,9 @@ export interface OracleOptions {
   become?: boolean;
   /** Extra variables (-e). */
   vars?: Record<string, unknown>;
+  /** Another inventory and known_hosts than the lab's (a host outside the lab). */
+  inventory?: string;
+  knownHosts?: string;
 }
 
 export async function ansible(
@@ -24,7 +27,7 @@ export async function ansible(
   const p = paths(lab().home);
   const argv = [
     "-i",
-    lab().inventory,
+    o.inventory ?? lab().inventory,
     host,
     "-m",
     module,
@@ -40,7 +43,7 @@ export async function ansible(
       ...process.env,
       ANSIBLE_STDOUT_CALLBACK: "json",
       ANSIBLE_LOAD_CALLBACK_PLUGINS: "1",
-      ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${p.knownHosts} -o StrictHostKeyChecking=yes`,
+      ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${o.knownHosts ?? p.knownHosts} -o StrictHostKeyChecking=yes`,
       ANSIBLE_NOCOLOR: "1",
     },
   });
