@@ -36,7 +36,8 @@ export class RunContext {
     if (!s) {
       const host = this.inventory.getHost(name);
       if (!host) throw new Error(`host ${name} is not in the inventory`);
-      s = new HostState(host, hostInventoryVars(this.inventory, host, { playbookDir: this.playbookDir }));
+      const opts = { playbookDir: this.playbookDir, secrets: this.secrets };
+      s = new HostState(host, hostInventoryVars(this.inventory, host, opts));
       this.states.set(name, s);
     }
     return s;

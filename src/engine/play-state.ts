@@ -9,6 +9,7 @@ import type { Vars } from "../inventory/model.js";
 import type { Play } from "../playbook/types.js";
 import { ExitCode, InfraError } from "../util/errors.js";
 import { parseYaml } from "../util/yaml.js";
+import { registerSecretValues } from "../vault/censor.js";
 import { readMaybeVaultedFile } from "../vault/vaulted-file.js";
 import type { RunContext } from "./context.js";
 import type { HostState } from "./host-state.js";
@@ -71,8 +72,9 @@ export class PlayState {
           exitCode: ExitCode.generic,
         });
       }
-      const { text } = readMaybeVaultedFile(file, this.run.secrets);
+      const { text, vaulted } = readMaybeVaultedFile(file, this.run.secrets);
       const data = parseYaml(text, file).documents[0];
+      if (vaulted) registerSecretValues(data);
       if (data !== null && data !== undefined) {
         if (typeof data !== "object" || Array.isArray(data)) {
           throw new InfraError(`vars file ${file} must hold a mapping of variables`, { location: { file } });

@@ -14,10 +14,13 @@
  * directory `NAME/` whose files (recursively, hidden and `~` backups skipped) are merged in name order.
  * `!vault` values stay VaultString; decrypting is somebody else's job.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from "node:fs";
 import { dirname, extname, join, sep } from "node:path";
 import { ExitCode, InfraError } from "../util/errors.js";
-import { locationOf, readYamlFile } from "../util/yaml.js";
+import { locationOf, parseYaml, readYamlFile } from "../util/yaml.js";
+import { registerSecretValues } from "../vault/censor.js";
+import { readMaybeVaultedFile } from "../vault/vaulted-file.js";
+import type { VaultSecrets } from "../vault/secrets.js";
 import { hostMagicVars } from "./magic-vars.js";
 import { pySort, type Group, type Host, type Inventory, type Vars } from "./model.js";
 
@@ -26,6 +29,8 @@ const VARS_EXTENSIONS = [".yml", ".yaml", ".json"];
 export interface HostVarsOptions {
   /** The directory of the playbook being run; its group_vars/ and host_vars/ apply too. */
   playbookDir?: string;
+  /** Vault secrets for vars files that are encrypted whole (`$ANSIBLE_VAULT;…` files under group_vars/). */
+  secrets?: VaultSecrets;
 }
 
 /** Parsed vars files, read once per inventory (several hosts share the same group files). */
@@ -70,7 +75,8 @@ export function hostInventoryVars(
   const playDirs = opts.playbookDir ? [opts.playbookDir] : [];
   const load = (dirs: string[], sub: "group_vars" | "host_vars", names: string[]): Vars => {
     let out: Vars = {};
-    for (const dir of dirs) for (const name of names) out = combine(out, varsFor(inventory, dir, sub, name));
+    for (const dir of dirs)
+      for (const name of names) out = combine(out, varsFor(inventory, dir, sub, name, opts.secrets));
     return out;
   };
   const groupNamesSorted = groups.map((g) => g.name);
@@ -88,7 +94,13 @@ export function hostInventoryVars(
 }
 
 /** The merged contents of `<dir>/<sub>/<name>[.yml|.yaml|.json]` or `<dir>/<sub>/<name>/…`, or {} if none. */
-export function varsFor(inventory: Inventory, dir: string, sub: string, name: string): Vars {
+export function varsFor(
+  inventory: Inventory,
+  dir: string,
+  sub: string,
+  name: string,
+  secrets?: VaultSecrets,
+): Vars {
   if (name.startsWith(sep)) return {};
   let base: string;
   try {
@@ -101,7 +113,7 @@ export function varsFor(inventory: Inventory, dir: string, sub: string, name: st
     return {};
   }
   let out: Vars = {};
-  for (const file of findVarsFiles(base, name)) out = combine(out, loadVarsFile(inventory, file));
+  for (const file of findVarsFiles(base, name)) out = combine(out, loadVarsFile(inventory, file, secrets));
   return out;
 }
 
@@ -129,12 +141,13 @@ function dirVarsFiles(dir: string): string[] {
   return found;
 }
 
-function loadVarsFile(inventory: Inventory, file: string): Vars {
+function loadVarsFile(inventory: Inventory, file: string, secrets?: VaultSecrets): Vars {
   let cache = fileCache.get(inventory);
   if (!cache) fileCache.set(inventory, (cache = new Map()));
   const cached = cache.get(file);
   if (cached) return cached;
-  const data = readYamlFile(file).documents[0] ?? null;
+  // Ansible opens a file encrypted whole transparently; without secrets this names the file.
+  const data = (isVaultFile(file) ? parseVaulted(file, secrets) : readYamlFile(file)).documents[0] ?? null;
   let vars: Vars = {};
   // Ansible skips empty files (and anything else that is "falsy", like [] or "").
   if (
@@ -158,4 +171,33 @@ function loadVarsFile(inventory: Inventory, file: string): Vars {
   }
   cache.set(file, vars);
   return vars;
+}
+
+/** Whether a file starts with the vault header (read only its first bytes). */
+function isVaultFile(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(14);
+    const n = readSync(fd, head, 0, 14, 0);
+    return head.subarray(0, n).toString("latin1") === "$ANSIBLE_VAULT";
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A decrypted vars file's YAML; an error in it names the file but never quotes the plaintext. */
+function parseVaulted(file: string, secrets?: VaultSecrets): ReturnType<typeof parseYaml> {
+  const { text } = readMaybeVaultedFile(file, secrets);
+  try {
+    const parsed = parseYaml(text, file);
+    registerSecretValues(parsed.documents[0]);
+    return parsed;
+  } catch (e) {
+    if (!(e instanceof InfraError)) throw e;
+    throw new InfraError(`${file}: the decrypted vars file is not valid YAML`, {
+      location: { file },
+      hint: "Fix it with `ansible-vault edit` (or `infra vault decrypt`, edit, encrypt).",
+      exitCode: ExitCode.parse,
+    });
+  }
 }

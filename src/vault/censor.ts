@@ -45,6 +45,14 @@ export function registerSecret(text: string): void {
   add(text.trim());
 }
 
+/** Every string inside a value decrypted from a vault file (its variables' values are all secrets). */
+export function registerSecretValues(value: unknown): void {
+  if (typeof value === "string") registerSecret(value);
+  else if (Array.isArray(value)) for (const v of value) registerSecretValues(v);
+  else if (value !== null && typeof value === "object")
+    for (const v of Object.values(value as Record<string, unknown>)) registerSecretValues(v);
+}
+
 /** Replaces every registered secret in the text by ********. */
 export function censor(text: string): string {
   if (count === 0 || text.length < MIN_LENGTH) return text;
