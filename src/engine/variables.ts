@@ -30,10 +30,15 @@ function roleDefaults(roles: Role[], current?: Role): Vars {
   return out;
 }
 
+/** A role's vars as Ansible's Role.get_vars: the role entry's `vars:` keyword, then its vars/main.yml. */
+function roleOwnVars(r: Role): Vars {
+  return { ...(r.ref.keywords.vars ?? {}), ...r.vars };
+}
+
 function roleVars(roles: Role[], current?: Role): Vars {
   const out: Vars = {};
-  for (const r of roles) if (r !== current) Object.assign(out, r.vars);
-  if (current) Object.assign(out, current.vars);
+  for (const r of roles) if (r !== current) Object.assign(out, roleOwnVars(r));
+  if (current) Object.assign(out, roleOwnVars(current));
   return out;
 }
 
