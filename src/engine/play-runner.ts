@@ -102,7 +102,9 @@ export class PlayRunner {
       handler: false,
       gather: true,
     };
-    if (!shouldRun(["always"], run.options.tags)) return;
+    // Ansible tags the implicit setup task `always` only in an untagged play; otherwise it has the play's tags.
+    const tags = play.keywords.tags.length ? play.keywords.tags : ["always"];
+    if (!shouldRun(tags, run.options.tags)) return;
     run.emit({ type: "task_start", task: info });
     await mapLimit(
       ps.hosts.filter((h) => h.active),

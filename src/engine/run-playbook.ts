@@ -26,7 +26,8 @@ export async function runPlaybook(run: RunContext, playbook: Playbook): Promise<
     if (!(await new PlayRunner(run, play).execute())) break;
   }
   const hosts: Record<string, RecapCounts> = {};
-  for (const s of run.allStates) hosts[s.name] = s.counts;
+  // Like Ansible's stats, the recap lists only hosts that had a result (a tag filter may leave some with none).
+  for (const s of run.allStates) if (Object.values(s.counts).some((n) => n > 0)) hosts[s.name] = s.counts;
   run.emit({ type: "recap", hosts });
   const states = run.allStates;
   const exitCode = states.some((s) => s.counts.unreachable > 0)
