@@ -25,6 +25,10 @@ echo "vcpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
 awk '/^MemTotal:/ {print "memtotal_kb=" $2} /^MemFree:/ {print "memfree_kb=" $2} /^SwapTotal:/ {print "swaptotal_kb=" $2}' /proc/meminfo
 echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
 [ -d /run/systemd/system ] && echo "systemd=1"
+{ command -v initctl >/dev/null && [ -d /etc/init ]; } && echo "upstart=1"
+[ -e /sbin/openrc ] && echo "openrc=1"
+case "$(readlink -f /sbin/init 2>/dev/null)" in */systemd) echo "systemd_offline=1";; esac
+[ -d /etc/init.d ] && echo "sysvinit=1"
 for m in apt-get dnf yum apk zypper pacman; do command -v $m >/dev/null 2>&1 && { echo "pkg_mgr=$m"; break; }; done
 echo "python=$(command -v python3 2>/dev/null)"
 [ -r /etc/os-release ] && sed -n 's/^\([A-Z_]*\)=\(.*\)$/osr_\1=\2/p' /etc/os-release
@@ -179,7 +183,7 @@ export function parseFacts(output: string): Record<string, unknown> {
     memtotal_mb: Math.floor(memKb / 1024),
     memfree_mb: Math.floor((Number(one("memfree_kb")) || 0) / 1024),
     swaptotal_mb: Math.floor((Number(one("swaptotal_kb")) || 0) / 1024),
-    service_mgr: v.has("systemd") || pid1 === "systemd" ? "systemd" : "service",
+    service_mgr: serviceMgr(pid1, (k) => v.has(k)),
     pkg_mgr: one("pkg_mgr") === "apt-get" ? "apt" : one("pkg_mgr"),
     distribution,
     distribution_release: unquote(one("osr_VERSION_CODENAME")),
@@ -195,4 +199,19 @@ export function parseFacts(output: string): Record<string, unknown> {
     date_time: { iso8601: iso, epoch, tz },
     lsb: { id: distribution, codename: unquote(one("osr_VERSION_CODENAME")), release: distVersion },
   };
+}
+
+/**
+ * Ansible's ServiceMgrFactCollector on Linux: PID 1's name, unless it is `init` or a shell (not to be trusted);
+ * then what the system shows, in Ansible's order. In the lab's containers PID 1 is tini, so that is the answer.
+ */
+export function serviceMgr(pid1: string | undefined, has: (marker: string) => boolean): string {
+  const name = pid1?.trim().split("/").pop();
+  if (name && name !== "init" && !name.endsWith("sh")) return name;
+  if (has("systemd")) return "systemd";
+  if (has("upstart")) return "upstart";
+  if (has("openrc")) return "openrc";
+  if (has("systemd_offline")) return "systemd";
+  if (has("sysvinit")) return "sysvinit";
+  return "service";
 }
