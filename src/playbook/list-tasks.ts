@@ -3,6 +3,7 @@
  * ansible-playbook 2.14 prints it: tasks in execution order (pre_tasks, roles, tasks, post_tasks), only the
  * `block:` part of blocks (as Ansible shows them), role tasks as `role : name`, tags sorted.
  */
+import { pyRepr } from "../template/values.js";
 import { shouldRun, type TagSelection } from "./tags.js";
 import type { Block, Node, Play, Playbook, Task } from "./types.js";
 
@@ -95,7 +96,7 @@ export function formatListing(plays: ListedPlay[], fmt: ListingFormat): string {
     let msg = `\n  play #${p.index} (${p.hosts.join(",")}): ${p.name}\tTAGS: [${p.tags.join(",")}]`;
     if (fmt.hosts) {
       const hosts = fmt.hosts(p);
-      msg += `\n    pattern: [${p.hosts.map((h) => `'${h}'`).join(", ")}]\n    hosts (${hosts.length}):`;
+      msg += `\n    pattern: ${pyRepr(p.hosts)}\n    hosts (${hosts.length}):`;
       for (const h of hosts) msg += `\n      ${h}`;
     }
     out += `${msg}\n`;

@@ -97,11 +97,12 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
   const tags = { tags: flags.tags, skipTags: flags.skipTags };
 
   if (flags.syntaxCheck) {
-    for (const pb of playbooks) process.stdout.write(`\nplaybook: ${pb.file}\n`);
+    // ansible-playbook names each playbook as it was given on the command line.
+    for (const p of playbookPaths) process.stdout.write(`\nplaybook: ${p}\n`);
     return ExitCode.ok;
   }
   if (flags.listTasks || flags.listTags || flags.listHosts) {
-    for (const pb of playbooks) {
+    for (const [i, pb] of playbooks.entries()) {
       const plays = listTasks(pb, tags);
       const hosts = flags.listHosts
         ? (lp: { play: { hosts: string[] } }) => {
@@ -112,7 +113,7 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
         : undefined;
       process.stdout.write(
         formatListing(plays, {
-          playbookPath: pb.file,
+          playbookPath: playbookPaths[i]!,
           listTasks: !!flags.listTasks,
           listTags: !!flags.listTags,
           hosts,
