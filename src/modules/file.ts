@@ -131,7 +131,6 @@ function walkList(top: string, tree: Facts["tree"]): { directories: string[]; fi
   return out;
 }
 
-
 /** What a freshly made file or directory looks like before its attributes are set. */
 function fresh(kind: "file" | "directory" | "link", f: Facts): FsStat {
   const mode = kind === "directory" ? 0o777 & ~f.umask : kind === "file" ? 0o666 & ~f.umask : 0o777;
