@@ -54,7 +54,10 @@ export function createReporter(options: ReporterOptions): Reporter {
     case "json":
       return new JsonLinesReporter({ out, verbosity: options.verbosity });
     case "progress":
-      return isTTY ? new ProgressReporter(common) : new AnsibleDefaultReporter(common);
+      // listr2 draws within the terminal's width; a terminal that reports none (a bare pty) gets plain lines.
+      return isTTY && (options.columns ?? out.columns ?? 0) > 0
+        ? new ProgressReporter(common)
+        : new AnsibleDefaultReporter(common);
     case "default":
       return new AnsibleDefaultReporter(common);
   }
