@@ -9,7 +9,13 @@ describe("infra apply: errors", () => {
     const r = await play({ "site.yml": "- hosts: all\n  vars: {a: [1, 2}\n  tasks: []\n" });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/site\.yml:\d+:\d+: YAML syntax error/);
+    // The offending line itself, with a caret under the place.
+    expect(r.stderr).toMatch(/\n {2,}vars: \{a: \[1, 2\}\n {2,}\^/);
     noTrace(r.stderr);
+    // -vvvv adds the stack trace for a bug report; nothing less does.
+    const vvvv = await play({ "site.yml": "- hosts: all\n  vars: {a: [1, 2}\n  tasks: []\n" }, ["-vvvv"]);
+    expect(vvvv.code).toBe(4);
+    expect(vvvv.stdout + vvvv.stderr).toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
   });
 
   it("unknown module: names the nearest modules and the task's place", async () => {
@@ -33,10 +39,14 @@ describe("infra apply: errors", () => {
 
   it("undefined variable: names the variable and the template", async () => {
     const r = await play({
-      "site.yml": "- hosts: backup\n  gather_facts: no\n  tasks:\n    - debug: msg={{ nosuchvar }}\n",
+      "site.yml":
+        "- hosts: backup\n  gather_facts: no\n  tasks:\n    - name: say it\n      debug: msg={{ nosuchvar }}\n",
     });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("'nosuchvar' is undefined");
+    // The task (its banner and place), the template, and the name.
+    expect(r.stdout).toMatch(/TASK \[say it\] \*+\nfatal: \[backup\]: FAILED!/);
+    expect(r.stdout).toContain("'nosuchvar' is undefined. String: {{ nosuchvar }}");
+    expect(r.stdout).toMatch(/The error appears to be in '[^']*site\.yml': line 5, column 7/);
   });
 
   it("wrong vault password: names the file and the variable, prints no ciphertext as text", async () => {

@@ -239,4 +239,27 @@ echo "carol ALL=(ALL) ALL" >/etc/sudoers.d/carol && rm -f /run/sudo/ts/carol && 
     const vvv = await play(files, ["-vvv"]);
     expect(vvv.stdout).toMatch(/task path: .*site\.yml:4/);
   });
+  it("on a terminal, live progress per host (listr2), then the results and PLAY RECAP; no width, plain lines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-tty-"));
+    writeFileSync(
+      join(dir, "site.yml"),
+      "- hosts: mysql-1,influx-1\n  gather_facts: no\n  tasks:\n    - name: first\n      command: 'true'\n    - name: second\n      debug: msg=hi\n",
+    );
+    const cmd = `${process.execPath} ${resolve("bin/infra.js")} apply -i ${lab().inventory} site.yml`;
+    // util-linux's script gives the run a pseudo-terminal; stty sets the width a real terminal would report.
+    const tty = (prefix: string) =>
+      run("script", ["-qec", `cd ${dir} && ${prefix}${cmd}`, "/dev/null"], {
+        env: { ...process.env, TERM: "xterm" },
+      });
+    const wide = await tty("stty cols 100 rows 40; ");
+    expect(wide.code, wide.stdout).toBe(0);
+    expect(wide.stdout).toContain("\x1b[?25l"); // listr2 hides the cursor while it redraws
+    expect(wide.stdout).toMatch(/mysql-1 {2}ok=2 changed=1 failed=0 skipped=0/);
+    expect(wide.stdout).toContain("TASK [second]");
+    expect(wide.stdout).toMatch(/PLAY RECAP \*+\r?\n/);
+    const bare = await tty("");
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).not.toContain("\x1b[?25l");
+    expect(bare.stdout).toMatch(/TASK \[first\] \*+\r?\n.*changed: \[(mysql|influx)-1\]/);
+  });
 });
