@@ -71,6 +71,9 @@ describe("infra apply on a course-shaped repository", () => {
     const r = await infra(repo, ["apply", "infra.yaml", "--check", "--diff"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("-hand edit");
+    // Exactly that change: the one removed line (db.cnf's diff is no_log, so it is not shown at all).
+    const changes = r.stdout.split("\n").filter((l) => /^[-+](?!--|\+\+)/.test(l));
+    expect(changes).toEqual(["-hand edit"]);
     expect(r.stdout).not.toContain(SECRET);
     expect(r.stdout).not.toContain("hand-edited");
     const counts = recap(r.stdout);

@@ -16,8 +16,10 @@ const MANAGED = ["/etc/infra-fixture", "/srv/infra-report"];
 describe("differential: infra apply vs ansible-playbook", () => {
   beforeAll(async () => {
     await labUp({ lab: TWIN });
-    for (const l of [lab().name, TWIN])
+    for (const l of [lab().name, TWIN]) {
       for (const h of HOSTS) await sshRunIn(l, h, `sudo rm -rf ${MANAGED.join(" ")}`);
+      await sshRunIn(l, "mysql-1", `sudo mysql -e "DROP USER IF EXISTS 'fixture_backup'@'localhost'"`);
+    }
   }, 600_000);
 
   it("reaches the same host state and the same recap", async () => {
@@ -33,5 +35,10 @@ describe("differential: infra apply vs ansible-playbook", () => {
       expect(a.length).toBeGreaterThan(0);
     }
     expect(recap(ours.stdout)).toEqual(recap(theirs.stdout));
+    const grants = (l: string) =>
+      sshRunIn(l, "mysql-1", `sudo mysql -N -e "SHOW GRANTS FOR 'fixture_backup'@'localhost'"`);
+    const [mine, twin] = [await grants(lab().name), await grants(TWIN)];
+    expect(mine.stdout).toContain("GRANT SELECT, LOCK TABLES ON `agama`.* TO `fixture_backup`@`localhost`");
+    expect(mine.stdout).toBe(twin.stdout);
   });
 });
