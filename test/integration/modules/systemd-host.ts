@@ -4,6 +4,7 @@
  * from the mirror once and kept as an image), run with podman's --systemd=always, reached over SSH with the lab's
  * key, and checked against a known_hosts file read from the container.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,9 @@ import { connectSsh, type SshConnection } from "../../../src/transport/ssh.js";
 import { run as runProgram, type RunResult } from "../../../src/util/exec.js";
 import { lab } from "../lab-helpers.js";
 
-const NAME = "infra-systemd-test";
+/** One per checkout, as lab containers are: two checkouts testing at once must not share it. */
+const containerName = () =>
+  `infra-systemd-${createHash("sha256").update(lab().home).digest("hex").slice(0, 6)}`;
 
 export interface SystemdHost {
   port: number;
@@ -26,7 +29,7 @@ export interface SystemdHost {
   remove(): Promise<void>;
 }
 
-async function ensureSystemdImage(engine: Engine): Promise<string> {
+async function ensureSystemdImage(engine: Engine, NAME: string): Promise<string> {
   const base = await ensureImage(engine, () => {});
   const tag = base.replace("infra-lab:", "infra-lab-systemd:");
   if ((await engine.exec(["image", "inspect", tag])).code === 0) return tag;
@@ -53,7 +56,8 @@ async function ensureSystemdImage(engine: Engine): Promise<string> {
 
 export async function startSystemdHost(): Promise<SystemdHost> {
   const engine = await detectEngine();
-  const image = await ensureSystemdImage(engine);
+  const NAME = containerName();
+  const image = await ensureSystemdImage(engine, NAME);
   await engine.exec(["rm", "-f", NAME]);
   await engine.must(
     [
