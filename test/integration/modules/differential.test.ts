@@ -41,7 +41,8 @@ const STATE = [
   "echo '== crontab'; sudo crontab -l -u formsuser 2>&1",
   "dpkg-query -W -f '${Package} ${Status}\\n' sl 2>/dev/null",
   `if [ -S /run/mysqld/mysqld.sock ]; then ${MYSQL} -e "SHOW DATABASES LIKE 'forms%'"; for u in "'forms_reader'@'localhost'" "'forms_writer'@'%'" "'forms_appender'@'localhost'"; do ${MYSQL} -e "SHOW GRANTS FOR $u" 2>&1; done; fi`,
-  "if command -v influx >/dev/null; then influx -execute 'SHOW DATABASES'; influx -execute 'SHOW USERS'; influx -execute 'SHOW GRANTS FOR forms_influx' 2>&1; fi",
+  // _internal is InfluxDB's own monitoring database: it appears a while after the server starts.
+  "if command -v influx >/dev/null; then influx -execute 'SHOW DATABASES' | grep -vx _internal; influx -execute 'SHOW USERS'; influx -execute 'SHOW GRANTS FOR forms_influx' 2>&1; fi",
 ].join("; ");
 
 async function state(labName: string, host: string): Promise<string> {
