@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lab } from "../lab-helpers.js";
 import { ansiblePlaybook, infra, recap } from "./course-helpers.js";
-import { debugMessages } from "./playbook-helpers.js";
+import { debugMessages, hostsSorted } from "./playbook-helpers.js";
 
 const FIXTURE = resolve("test/fixtures/engine-forms");
 const COMMON = [
@@ -57,23 +57,6 @@ function yamlInventory(): string {
     "        db_servers:",
     "",
   ].join("\n");
-}
-
-/**
- * The listing with each play's host lines sorted: Ansible walks a YAML inventory's child groups through Python
- * sets, so its host order changes from run to run (hash seed).
- */
-function hostsSorted(stdout: string): string {
-  return stdout
-    .trim()
-    .split(/\n(?= {2}play #)/)
-    .map((block) => {
-      const lines = block.split("\n");
-      const hosts = lines.filter((l) => /^ {6}\S/.test(l) && !/^ {6}(tasks|TASK TAGS)/.test(l));
-      if (!/hosts \(\d+\):/.test(block)) return block;
-      return [...lines.filter((l) => !hosts.includes(l)), ...hosts.sort()].join("\n");
-    })
-    .join("\n");
 }
 
 /** Debug lines, sorted (hosts finish a task in any order); each line names its host. */

@@ -35,3 +35,20 @@ export function debugMessages(stdout: string): string[] {
   for (const m of stdout.matchAll(re)) out.push(`${m[1]}: ${JSON.parse(m[2]!)}`);
   return out;
 }
+
+/**
+ * The listing with each play's host lines sorted: Ansible walks a YAML inventory's child groups through Python
+ * sets, so its host order changes from run to run (hash seed).
+ */
+export function hostsSorted(stdout: string): string {
+  return stdout
+    .trim()
+    .split(/\n(?= {2}play #)/)
+    .map((block) => {
+      const lines = block.split("\n");
+      const hosts = lines.filter((l) => /^ {6}\S/.test(l) && !/^ {6}(tasks|TASK TAGS)/.test(l));
+      if (!/hosts \(\d+\):/.test(block)) return block;
+      return [...lines.filter((l) => !hosts.includes(l)), ...hosts.sort()].join("\n");
+    })
+    .join("\n");
+}
