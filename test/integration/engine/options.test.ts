@@ -262,4 +262,27 @@ echo "carol ALL=(ALL) ALL" >/etc/sudoers.d/carol && rm -f /run/sudo/ts/carol && 
     expect(bare.stdout).not.toContain("\x1b[?25l");
     expect(bare.stdout).toMatch(/TASK \[first\] \*+\r?\n.*changed: \[(mysql|influx)-1\]/);
   });
+  it("forks: by default (5) the three hosts run a task at once; with -f 1 one after another", async () => {
+    const site = yaml(`
+- hosts: all
+  gather_facts: no
+  tasks:
+    - shell: "s=$(date +%s.%N); sleep 1; echo $s $(date +%s.%N)"
+      register: span
+      changed_when: false
+    - debug: msg="{{ span.stdout }}"
+`);
+    // Each host's [start, end] of the sleeping task; the hosts share this machine's clock.
+    const spans = (stdout: string) =>
+      debugMessages(stdout).map((m) => m.split(": ")[1]!.split(" ").map(Number) as [number, number]);
+    const overlaps = (xs: [number, number][]) =>
+      xs.some((a, i) => xs.some((b, j) => i !== j && a[0] < b[1] && b[0] < a[1]));
+    const parallel = await play({ "site.yml": site });
+    expect(parallel.code, parallel.stdout).toBe(0);
+    expect(spans(parallel.stdout)).toHaveLength(3);
+    expect(overlaps(spans(parallel.stdout))).toBe(true);
+    const serial = await play({ "site.yml": site }, ["-f", "1"]);
+    expect(spans(serial.stdout)).toHaveLength(3);
+    expect(overlaps(spans(serial.stdout))).toBe(false);
+  });
 });
