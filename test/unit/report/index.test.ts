@@ -24,6 +24,11 @@ describe("createReporter", () => {
     expect(createReporter({ format: "progress", verbosity: 0, diff: false, out, env: {} })).toBeInstanceOf(
       AnsibleDefaultReporter,
     );
+    // A terminal that reports no width (a bare pty) cannot hold listr2's redraws: plain lines there.
+    expect(
+      createReporter({ format: "progress", verbosity: 0, diff: false, out, isTTY: true, env: {} }),
+    ).toBeInstanceOf(AnsibleDefaultReporter);
+    out.columns = 100;
     expect(
       createReporter({ format: "progress", verbosity: 0, diff: false, out, isTTY: true, env: {} }),
     ).toBeInstanceOf(ProgressReporter);
