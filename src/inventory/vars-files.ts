@@ -19,6 +19,7 @@ import { dirname, extname, join, sep } from "node:path";
 import { ExitCode, InfraError } from "../util/errors.js";
 import { locationOf, parseYaml, readYamlFile } from "../util/yaml.js";
 import { registerSecretValues } from "../vault/censor.js";
+import { isVaultText } from "../vault/envelope.js";
 import { readMaybeVaultedFile } from "../vault/vaulted-file.js";
 import type { VaultSecrets } from "../vault/secrets.js";
 import { hostMagicVars } from "./magic-vars.js";
@@ -178,8 +179,7 @@ function isVaultFile(file: string): boolean {
   const fd = openSync(file, "r");
   try {
     const head = Buffer.alloc(14);
-    const n = readSync(fd, head, 0, 14, 0);
-    return head.subarray(0, n).toString("latin1") === "$ANSIBLE_VAULT";
+    return isVaultText(head.subarray(0, readSync(fd, head, 0, 14, 0)));
   } finally {
     closeSync(fd);
   }
