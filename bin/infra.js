@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (npm run build).
-import "../dist/cli/run.js";
+// Thin launcher: the CLI bundled from src/ lives in dist/bundle/ (npm run build; see scripts/bundle.mjs).
+import "../dist/bundle/run.js";
