@@ -45,11 +45,12 @@ describe("reference roles: infra vs ansible-playbook", () => {
   beforeAll(async () => {
     await labUp({ lab: OURS });
     await labUp({ lab: THEIRS });
-    // Earlier tests leave extra backup chains on "ref": both labs start from no uploads, so each apply makes one.
+    // Earlier tests leave extra backup chains on "ref": both labs start from no uploads, so each apply makes one
+    // (the roles' marker of a first full backup goes too, or that apply would rightly skip it).
     for (const lab of [OURS, THEIRS]) {
       await sshRunIn(lab, "backup", "sudo rm -rf /home/student/mysql /home/student/influxdb");
       for (const h of ["mysql-1", "influx-1"])
-        await sshRunIn(lab, h, "sudo rm -rf /home/backup/.cache/duplicity");
+        await sshRunIn(lab, h, "sudo rm -rf /home/backup/.cache/duplicity /home/backup/.*-first-full-backup");
     }
   }, 900_000);
 
