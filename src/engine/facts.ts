@@ -2,46 +2,62 @@
  * Fact gathering in ONE round trip: a POSIX sh script prints `key=value` lines, parsed here into Ansible's fact
  * names (ansible_hostname, ansible_default_ipv4, ansible_distribution…). Ansible ships and runs a Python module for
  * this (the `setup` module, about a second per host); a shell read of /etc/os-release, `ip` and /proc is enough
- * for the facts playbooks use.
+ * for the facts playbooks use. The script forks as little as it can (about ten processes: `read` from /proc and
+ * /sys, parameter expansion, globbing): at fifty hosts sharing a few cores, every process of it counts.
  */
 import type { Become, Connection } from "../transport/types.js";
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 LC_ALL=C; export LC_ALL
-echo "hostname=$(hostname -s 2>/dev/null || hostname)"
-echo "nodename=$(uname -n)"
-echo "fqdn=$(hostname -f 2>/dev/null || hostname)"
-echo "domain=$(hostname -d 2>/dev/null)"
-echo "system=$(uname -s)"
-echo "kernel=$(uname -r)"
-echo "kernel_version=$(uname -v)"
+nl='
+'
+{ read -r node < /proc/sys/kernel/hostname; } 2>/dev/null || node=$(uname -n)
+echo "nodename=$node"
+{ read -r v < /proc/sys/kernel/ostype; } 2>/dev/null || v=$(uname -s)
+echo "system=$v"
+{ read -r v < /proc/sys/kernel/osrelease; } 2>/dev/null || v=$(uname -r)
+echo "kernel=$v"
+{ read -r v < /proc/sys/kernel/version; } 2>/dev/null || v=$(uname -v)
+echo "kernel_version=$v"
 echo "machine=$(uname -m)"
-echo "user_id=$(id -un)"
-echo "user_uid=$(id -u)"
-echo "user_gid=$(id -g)"
+fqdn=$(hostname -f 2>/dev/null) || fqdn=$node
+echo "fqdn=\${fqdn:-$node}"
+ids=$(id)
+echo "id=$ids"
+uid=\${ids#uid=}; uid=\${uid%%[!0-9]*}
+echo "passwd=$(getent passwd "$uid" 2>/dev/null)"
 echo "user_dir=$HOME"
-echo "user_shell=$(getent passwd "$(id -un)" | cut -d: -f7)"
-echo "vcpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
-awk '/^MemTotal:/ {print "memtotal_kb=" $2} /^MemFree:/ {print "memfree_kb=" $2} /^SwapTotal:/ {print "swaptotal_kb=" $2}' /proc/meminfo
-echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
-[ -d /run/systemd/system ] && echo "systemd=1"
-{ command -v initctl >/dev/null && [ -d /etc/init ]; } && echo "upstart=1"
-[ -e /sbin/openrc ] && echo "openrc=1"
-case "$(readlink -f /sbin/init 2>/dev/null)" in */systemd) echo "systemd_offline=1";; esac
-[ -d /etc/init.d ] && echo "sysvinit=1"
+awk '/^MemTotal:/ {print "memtotal_kb=" $2} /^MemFree:/ {print "memfree_kb=" $2} /^SwapTotal:/ {print "swaptotal_kb=" $2}
+  /^processor[ \t]*:/ {n++} END {print "vcpus=" n}' /proc/meminfo /proc/cpuinfo 2>/dev/null
+pid1=; { read -r pid1 < /proc/1/comm; } 2>/dev/null
+echo "pid1=$pid1"
+# Only consulted when PID 1's name says nothing (init, a shell): then readlink is worth its process.
+case "$pid1" in init|*sh|'')
+  [ -d /run/systemd/system ] && echo "systemd=1"
+  { command -v initctl >/dev/null && [ -d /etc/init ]; } && echo "upstart=1"
+  [ -e /sbin/openrc ] && echo "openrc=1"
+  case "$(readlink -f /sbin/init 2>/dev/null)" in */systemd) echo "systemd_offline=1";; esac
+  [ -d /etc/init.d ] && echo "sysvinit=1";;
+esac
 for m in apt-get dnf yum apk zypper pacman; do command -v $m >/dev/null 2>&1 && { echo "pkg_mgr=$m"; break; }; done
 echo "python=$(command -v python3 2>/dev/null)"
-[ -r /etc/os-release ] && sed -n 's/^\([A-Z_]*\)=\(.*\)$/osr_\1=\2/p' /etc/os-release
-[ -r /etc/machine-id ] && echo "machine_id=$(cat /etc/machine-id)"
-route=$(ip -4 route show default 2>/dev/null | head -n1)
+if [ -r /etc/os-release ]; then
+  while IFS= read -r l || [ -n "$l" ]; do
+    case \${l%%=*} in ''|*[!A-Z_0-9]*) ;; *) case $l in *=*) echo "osr_$l";; esac;; esac
+  done < /etc/os-release
+fi
+{ read -r v < /etc/machine-id && echo "machine_id=$v"; } 2>/dev/null
+route=$(ip -4 route show default 2>/dev/null); route=\${route%%"$nl"*}
 echo "route=$route"
-dev=$(echo "$route" | sed -n 's/.* dev \([^ ]*\).*/\1/p')
-[ -n "$dev" ] && ip -4 -o addr show dev "$dev" 2>/dev/null | head -n1 | sed 's/^/defaddr=/'
-[ -n "$dev" ] && echo "defmac=$(cat /sys/class/net/$dev/address 2>/dev/null)"
-[ -n "$dev" ] && echo "defmtu=$(cat /sys/class/net/$dev/mtu 2>/dev/null)"
-ip -4 -o addr show 2>/dev/null | sed 's/^/addr=/'
-ls /sys/class/net 2>/dev/null | sed 's/^/iface=/'
-echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ) $(date +%s) $(date +%Z)"
+case $route in *" dev "*) dev=\${route#*" dev "}; dev=\${dev%%" "*}
+  echo "defdev=$dev"
+  { read -r v < "/sys/class/net/$dev/address" && echo "defmac=$v"; } 2>/dev/null
+  { read -r v < "/sys/class/net/$dev/mtu" && echo "defmtu=$v"; } 2>/dev/null;;
+esac
+addrs=$(ip -4 -o addr show 2>/dev/null)
+IFS=$nl; for l in $addrs; do echo "addr=$l"; done; unset IFS
+for i in /sys/class/net/*; do [ -e "$i" ] && echo "iface=\${i##*/}"; done
+echo "date=$(date +'%s %Z')"
 echo "env_begin"
 env
 `;
@@ -141,7 +157,8 @@ export function parseFacts(output: string): Record<string, unknown> {
   const osId = unquote(one("osr_ID")).toLowerCase();
   const versionId = unquote(one("osr_VERSION_ID"));
   const distVersion = versionId;
-  const defaultAddr = ipv4Of(one("defaddr"));
+  const addrs = (v.get("addr") ?? []).map(ipv4Of).filter((x): x is Record<string, string> => !!x);
+  const defaultAddr = addrs.find((a) => a.interface === one("defdev").replace(/@.*/, ""));
   const route = one("route");
   const gateway = /via ([\d.]+)/.exec(route)?.[1];
   const defaultIpv4 = defaultAddr
@@ -154,30 +171,30 @@ export function parseFacts(output: string): Record<string, unknown> {
         type: "ether",
       }
     : {};
-  const allIpv4 = (v.get("addr") ?? [])
-    .map(ipv4Of)
-    .filter((x): x is Record<string, string> => !!x && !x.address.startsWith("127."))
-    .map((x) => x.address);
-  const [iso = "", epoch = "", tz = ""] = one("date").split(" ");
+  const allIpv4 = addrs.filter((x) => !x.address.startsWith("127.")).map((x) => x.address);
+  const [epoch = "", tz = ""] = one("date").split(" ");
+  const iso = epoch ? new Date(Number(epoch) * 1000).toISOString().replace(/\.\d+Z$/, "Z") : "";
+  const user = idFacts(one("id"));
+  const fqdn = one("fqdn");
   const memKb = Number(one("memtotal_kb")) || 0;
   const pid1 = one("pid1");
   const distribution = DISTRIBUTION[osId] ?? (osId ? osId[0]!.toUpperCase() + osId.slice(1) : "");
 
   return {
-    hostname: one("hostname"),
+    hostname: one("nodename").split(".")[0],
     nodename: one("nodename"),
-    fqdn: one("fqdn"),
-    domain: one("domain"),
+    fqdn,
+    domain: fqdn.split(".").slice(1).join("."),
     system: one("system"),
     kernel: one("kernel"),
     kernel_version: one("kernel_version"),
     architecture: one("machine"),
     machine: one("machine"),
-    user_id: one("user_id"),
-    user_uid: Number(one("user_uid")),
-    user_gid: Number(one("user_gid")),
+    user_id: user.name,
+    user_uid: user.uid,
+    user_gid: user.gid,
     user_dir: one("user_dir"),
-    user_shell: one("user_shell"),
+    user_shell: one("passwd").split(":")[6] ?? "",
     processor_vcpus: Number(one("vcpus")) || 1,
     processor_count: Number(one("vcpus")) || 1,
     memtotal_mb: Math.floor(memKb / 1024),
@@ -199,6 +216,13 @@ export function parseFacts(output: string): Record<string, unknown> {
     date_time: { iso8601: iso, epoch, tz },
     lsb: { id: distribution, codename: unquote(one("osr_VERSION_CODENAME")), release: distVersion },
   };
+}
+
+/** `id`'s line (`uid=1001(backup) gid=1001(backup) groups=...`) → the user's name, uid and gid. */
+function idFacts(line: string): { name: string; uid: number; gid: number } {
+  const m = /^uid=(\d+)(?:\(([^)]*)\))?\s+gid=(\d+)/.exec(line);
+  if (!m) return { name: "", uid: NaN, gid: NaN };
+  return { name: m[2] ?? m[1]!, uid: Number(m[1]), gid: Number(m[3]) };
 }
 
 /**
