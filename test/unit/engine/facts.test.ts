@@ -51,7 +51,10 @@ describe("parseFacts", () => {
   });
   it("reads the user from id and the passwd entry", () => {
     expect(f).toMatchObject({ user_id: "backup", user_uid: 1001, user_gid: 1002, user_shell: "/bin/bash" });
-    expect(parseFacts("id=uid=4242 gid=4242 groups=4242\n")).toMatchObject({ user_id: "4242", user_uid: 4242 });
+    expect(parseFacts("id=uid=4242 gid=4242 groups=4242\n")).toMatchObject({
+      user_id: "4242",
+      user_uid: 4242,
+    });
   });
   it("derives machine facts", () => {
     expect(f).toMatchObject({
@@ -63,7 +66,10 @@ describe("parseFacts", () => {
       pkg_mgr: "apt",
       service_mgr: "systemd",
     });
-    expect(f).toMatchObject({ domain: "example.org", date_time: { iso8601: "2025-12-03T07:00:00Z", tz: "UTC" } });
+    expect(f).toMatchObject({
+      domain: "example.org",
+      date_time: { iso8601: "2025-12-03T07:00:00Z", tz: "UTC" },
+    });
     expect(f.env).toEqual({ HOME: "/root", PATH: "/usr/bin:/bin" });
   });
 });
