@@ -19,10 +19,16 @@ import type { ExecStream } from "./types.js";
 const READY = "INFRA-OPS-READY";
 
 /** The helper. Reads requests until stdin ends; each script runs in its own /bin/sh, so `exit`, `cd` and traps stay
- * inside it. A signal death is reported as its number (Python's negative returncode). */
+ * inside it. A signal death is reported as its number (Python's negative returncode). It uses os.posix_spawn and
+ * poll rather than subprocess, whose import alone doubles Python's start (8 → 19 ms of host time per helper);
+ * like subprocess it gives the script default SIGPIPE and SIGXFSZ handling. Without posix_spawn (Python < 3.8) it
+ * exits 97 before greeting, and the identity's operations stay on channels. */
 const HELPER_PY = `
-import subprocess, sys
+import os, sys, select, signal
+if not hasattr(os, "posix_spawn"):
+    sys.exit(97)
 i, o = sys.stdin.buffer, sys.stdout.buffer
+DUP2 = os.POSIX_SPAWN_DUP2
 def take(n):
     b = b""
     while len(b) < n:
@@ -31,6 +37,47 @@ def take(n):
             sys.exit(0)
         b += c
     return b
+def run(script, data):
+    r0, w0 = os.pipe()
+    r1, w1 = os.pipe()
+    r2, w2 = os.pipe()
+    pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", script], os.environ,
+        file_actions=[(DUP2, r0, 0), (DUP2, w1, 1), (DUP2, w2, 2)], setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+    for f in (r0, w1, w2):
+        os.close(f)
+    out = {r1: [], r2: []}
+    p = select.poll()
+    for f in out:
+        p.register(f, select.POLLIN)
+    data = memoryview(data)
+    if data:
+        os.set_blocking(w0, False)
+        p.register(w0, select.POLLOUT)
+    else:
+        os.close(w0)
+    live = len(out) + (1 if data else 0)
+    while live:
+        for f, _ in p.poll():
+            if f in out:
+                c = os.read(f, 65536)
+                if c:
+                    out[f].append(c)
+                    continue
+            else:
+                try:
+                    data = data[os.write(f, data):]
+                    if data:
+                        continue
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    pass
+            p.unregister(f)
+            os.close(f)
+            live -= 1
+    st = os.waitpid(pid, 0)[1]
+    rc = -os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
+    return rc, b"".join(out[r1]), b"".join(out[r2])
 o.write(b"${READY}\\n")
 o.flush()
 while True:
@@ -38,10 +85,9 @@ while True:
     if not h:
         break
     rid, sl, il = h.split()
-    script, data = take(int(sl)), take(int(il))
-    p = subprocess.run(["/bin/sh", "-c", script], input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    rc, sig = (p.returncode, 0) if p.returncode >= 0 else (128 - p.returncode, -p.returncode)
-    o.write(b"%s %d %d %d %d\\n" % (rid, rc, sig, len(p.stdout), len(p.stderr)) + p.stdout + p.stderr)
+    rc, out, err = run(take(int(sl)), take(int(il)))
+    rc, sig = (rc, 0) if rc >= 0 else (128 - rc, -rc)
+    o.write(b"%s %d %d %d %d\\n" % (rid, rc, sig, len(out), len(err)) + out + err)
     o.flush()
 `;
 

@@ -1,6 +1,7 @@
 /**
  * The operation helpers of one connection, one per become identity (none, root, backup, ...). A helper is started
- * the second time an identity is used and serves the operations after it; until it is ready, while it is busy,
+ * the first time an identity is used (for a play with become that is fact gathering, so the helper starts while the
+ * facts are read) and serves the operations after it; until it is ready, while it is busy,
  * or where it cannot run (no python3, sudo refused, too few sessions), operations take their own channel as before,
  * so the helper only ever makes things faster, never different.
  */
@@ -15,8 +16,6 @@ interface Entry {
   /** Could not start, or died too often: use channels for this identity from now on. */
   givenUp?: boolean;
   launches: number;
-  /** Operations asked for with this identity so far. */
-  uses: number;
 }
 
 /** How often a helper that died is replaced before its identity goes back to channels for good. */
@@ -49,11 +48,10 @@ export class OpShells {
     let entry = this.entries.get(key);
     if (!entry) {
       if (this.entries.size >= this.opts.maxHelpers) return undefined;
-      entry = { launches: 0, uses: 0 };
+      entry = { launches: 0 };
       this.entries.set(key, entry);
+      this.launch(key, become, entry);
     }
-    // An identity used once (e.g. only to gather facts) is not worth a helper: start one at its second use.
-    if (++entry.uses === 2) this.launch(key, become, entry);
     const shell = entry.shell;
     if (entry.givenUp || !shell) return undefined;
     if (shell.usable) return shell.busy ? undefined : shell;
