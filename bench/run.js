@@ -28,7 +28,9 @@ const { countRoundTrips } = await import("./lib/round-trips.js");
 const S = await import("./lib/scenarios.js");
 const { table, verdicts } = await import("./lib/report.js");
 
-const { values: opt } = parseArgs({
+const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50]
+                         [--modes converge,noop,check] [--no-grade] [--keep] [--merge]`;
+const options = {
   options: {
     runs: { type: "string", default: "5" },
     "big-runs": { type: "string", default: "3" },
@@ -37,10 +39,32 @@ const { values: opt } = parseArgs({
     "no-grade": { type: "boolean", default: false },
     merge: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   },
-});
+};
+let opt;
+try {
+  opt = parseArgs(options).values;
+} catch (e) {
+  refuse(e.message);
+}
+if (opt.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const only = opt.only?.split(",");
 const modes = opt.modes?.split(",") ?? S.MODES;
+/** Stops with the usage on a value the benchmark cannot take (instead of a run that times nothing). */
+function refuse(what) {
+  console.error(`bench: ${what}\n${USAGE}`);
+  process.exit(2);
+}
+for (const id of only ?? [])
+  if (!S.SCENARIOS.some((s) => s.id === id)) refuse(`no scenario ${JSON.stringify(id)}`);
+for (const m of modes) if (!S.MODES.includes(m)) refuse(`no mode ${JSON.stringify(m)}`);
+for (const k of ["runs", "big-runs"])
+  if (!/^[1-9]\d*$/.test(opt[k]))
+    refuse(`--${k} wants a whole number of runs, got ${JSON.stringify(opt[k])}`);
 const log = (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 /** One run of one tool; a failed run is reported and kept out of the medians. */
