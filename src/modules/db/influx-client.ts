@@ -63,7 +63,9 @@ export interface InfluxSession {
 export async function influxSession(ctx: ModuleContext, a: InfluxArgs): Promise<InfluxSession> {
   const forward = ctx.conn.forward?.bind(ctx.conn);
   if (!forward) throw new ModuleFailure(`${ctx.host}: this connection cannot open tunnels to InfluxDB`);
-  const { InfluxDB } = await import("influx");
+  // Through `default` (the CommonJS exports object): the bundle's chunk for a dynamically imported CommonJS
+  // package exports only that, where Node's own loader would also offer the names.
+  const { InfluxDB } = (await import("influx")).default;
   const Agent = a.ssl ? https.Agent : http.Agent;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   type Create = (opts: object, cb: (err: Error | null, s?: Duplex) => void) => undefined;
