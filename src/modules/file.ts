@@ -72,7 +72,7 @@ async function readFacts(
   // The UTC offset only matters for explicit timestamps; no fork for it otherwise.
   const timed = args.modification_time != null || args.access_time != null;
   const tz = timed ? probe.line("date +%z") : -1;
-  const me = probe.line(`echo "$(id -u) $(id -g)"`);
+  const me = probe.me();
   const q = askIds(probe, args);
   const idx = [...new Set(paths)].map((p) => ({ p, l: probe.stat(p), f: probe.stat(p, true) }));
   const entries = listDir ? probe.dirHasEntries(listDir) : -1;
@@ -82,13 +82,13 @@ async function readFacts(
       )
     : -1;
   const a = await probe.run(ctx);
-  const [uid, gid] = a.text(me).split(" ").map(Number);
+  const { uid, gid } = a.me(me);
   const stats = new Map(idx.map((i) => [i.p, { l: a.stat(i.l), f: a.stat(i.f) }]));
   const treeText = tree >= 0 ? Buffer.from(a.text(tree), "hex").toString("utf8") : "";
   return {
     umask: a.umask(um),
     tz: (tz >= 0 && a.text(tz).trim()) || "+0000",
-    me: { uid: uid ?? 0, gid: gid ?? 0 },
+    me: { uid, gid },
     ids: resolveIds(a, q),
     stats,
     dirHasEntries: entries >= 0 && a.text(entries) === "1",

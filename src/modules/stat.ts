@@ -3,7 +3,7 @@
  * times, checksum, mime type, lsattr attributes), read in one command. Never changes anything.
  */
 import type { Module } from "./types.js";
-import { Probe } from "./util/probe.js";
+import { decodePath, Probe } from "./util/probe.js";
 import { pathWord } from "./util/shell.js";
 
 interface StatArgs {
@@ -78,7 +78,7 @@ export const stat: Module<StatArgs> = {
     const access = probe.line(
       `for _t in r w x; do if [ -$_t ${p} ]; then printf 1; else printf 0; fi; done; echo`,
     );
-    const real = probe.line(`readlink -n -f -- ${p} | _hex; echo`);
+    const real = probe.realPath(args.path);
     const readable = `[ -f ${p} ] && [ -r ${p} ]`;
     const sum = (algo: string) =>
       probe.line(`if ${readable} && _c=$(${algo}sum < ${p}); then echo "\${_c%% *}"; else echo; fi`);
@@ -136,7 +136,7 @@ export const stat: Module<StatArgs> = {
       executable: perms[2] === "1",
     };
     if (st.kind === "link") {
-      out.lnk_source = Buffer.from(a.text(real), "hex").toString("utf8");
+      out.lnk_source = decodePath(a.text(real));
       out.lnk_target = st.target ?? "";
     }
     if (st.owner !== String(st.uid)) out.pw_name = st.owner;

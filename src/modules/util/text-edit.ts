@@ -49,11 +49,11 @@ export async function readTextFile(ctx: ModuleContext, args: TextEditArgs): Prom
   const body = probe.line(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`);
   const parent = probe.line(`if [ -d ${pathWord(posix.dirname(args.path))} ]; then echo 1; else echo 0; fi`);
   const um = probe.umask();
-  const me = probe.line(`echo "$(id -u) $(id -g)"`);
+  const me = probe.me();
   const q = askIds(probe, args);
   const a = await probe.run(ctx);
   const fs = a.stat(f);
-  const [uid, gid] = a.text(me).split(" ").map(Number);
+  const { uid, gid } = a.me(me);
   return {
     path: args.path,
     l: a.stat(l),
@@ -61,7 +61,7 @@ export async function readTextFile(ctx: ModuleContext, args: TextEditArgs): Prom
     ...(fs.exists && fs.kind === "file" ? { content: Buffer.from(a.text(body), "base64") } : {}),
     parentExists: a.text(parent) === "1",
     umask: a.umask(um),
-    me: { uid: uid ?? 0, gid: gid ?? 0 },
+    me: { uid, gid },
     ids: resolveIds(a, q),
   };
 }
