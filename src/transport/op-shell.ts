@@ -107,6 +107,9 @@ interface Pending {
 export class OpShell {
   private buffer: Buffer = Buffer.alloc(0);
   private pending?: Pending;
+  private reserved = false;
+  /** Asked to close when the operation in flight is answered. */
+  closing = false;
   private nextId = 1;
   private endReason?: Error;
   private readyWaiter?: { resolve: (ok: boolean) => void };
@@ -128,7 +131,13 @@ export class OpShell {
 
   /** True while an operation is running: a second one goes elsewhere instead of waiting behind it. */
   get busy(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined || this.reserved;
+  }
+
+  /** Promised to a caller that will `run` on it after an await: nobody else may take it meanwhile. */
+  reserve(): this {
+    this.reserved = true;
+    return this;
   }
 
   /** The helper is gone (exited, broke off, or its channel closed). */
@@ -143,6 +152,7 @@ export class OpShell {
 
   run(script: string, input?: string | Buffer): Promise<CollectedOutput> {
     if (!this.usable || this.pending) throw new Error("OpShell.run called while unusable or busy");
+    this.reserved = false;
     const body = Buffer.from(script, "utf8");
     const data = input === undefined ? Buffer.alloc(0) : Buffer.from(input);
     const id = this.nextId++;
@@ -155,6 +165,12 @@ export class OpShell {
   close(): void {
     this.end();
     this.stream.end();
+  }
+
+  /** Closes once the operation in flight (or promised) has its answer; at once when there is none. */
+  closeWhenIdle(): void {
+    if (this.busy) this.closing = true;
+    else this.close();
   }
 
   private end(cause?: Error): void {
@@ -201,6 +217,7 @@ export class OpShell {
       this.pending = undefined;
       const signal = sig ? SIGNAL_NAMES.get(sig) : undefined;
       p.resolve({ rc: rc!, stdout, stderr, ...(signal ? { signal } : {}) });
+      if (this.closing) return this.close();
     }
   }
 

@@ -1,9 +1,9 @@
 /**
  * The operation helpers of one connection, one per become identity (none, root, backup, ...). A helper is started
- * the first time an identity is used (for a play with become that is fact gathering, so the helper starts while the
- * facts are read) and serves the operations after it; until it is ready, while it is busy,
- * or where it cannot run (no python3, sudo refused, too few sessions), operations take their own channel as before,
- * so the helper only ever makes things faster, never different.
+ * the first time an identity is used, and that first operation waits for it (a second at most): one sudo and one
+ * sshd session per host and identity instead of two. While it is busy, if it is slow to start, or where it cannot
+ * run (no python3, sudo refused, too few sessions), operations take their own channel as before, so the helper
+ * only ever makes things faster, never different.
  */
 import { createHash } from "node:crypto";
 import { OpShell, opShellCommand } from "./op-shell.js";
@@ -16,10 +16,15 @@ interface Entry {
   /** Could not start, or died too often: use channels for this identity from now on. */
   givenUp?: boolean;
   launches: number;
+  /** Settles when the helper being started greeted us or could not start. */
+  starting?: Promise<unknown>;
 }
 
 /** How often a helper that died is replaced before its identity goes back to channels for good. */
 const MAX_LAUNCHES = 3;
+
+/** How long an operation waits for its identity's helper to start before it takes a channel of its own. */
+const START_WAIT_MS = 1_000;
 
 export class OpShells {
   private readonly entries = new Map<string, Entry>();
@@ -34,14 +39,17 @@ export class OpShells {
     this.disabled = opts.maxHelpers < 1 || process.env.INFRA_OP_HELPER === "0";
   }
 
-  /** How many helpers hold a session channel now (started or starting, not ended). */
+  /** How many helpers hold a session channel now (started or starting, not ended, not closing). */
   get running(): number {
     let n = 0;
-    for (const e of this.entries.values()) if (e.shell && !e.shell.ended) n++;
+    for (const e of this.entries.values()) if (e.shell && !e.shell.ended && !e.shell.closing) n++;
     return n;
   }
 
-  /** An idle, ready helper for this identity, or undefined (then one is started for the operations after this). */
+  /**
+   * An idle, ready helper for this identity, reserved for the caller's next `run`; or undefined (then one is
+   * started for the operations after this).
+   */
   free(become: Become | undefined): OpShell | undefined {
     if (this.disabled) return undefined;
     const key = identity(become);
@@ -54,31 +62,51 @@ export class OpShells {
     }
     const shell = entry.shell;
     if (entry.givenUp || !shell) return undefined;
-    if (shell.usable) return shell.busy ? undefined : shell;
+    if (shell.usable) return shell.busy ? undefined : shell.reserve();
     // Not ready yet, or ended: an ended one is replaced, a few times at most.
     if (shell.ended && entry.launches < MAX_LAUNCHES) this.launch(key, become, entry);
     else if (shell.ended) entry.givenUp = true;
     return undefined;
   }
 
-  /** Closes every helper and uses channels only from now on (the server needs the sessions they hold). */
-  closeAll(): void {
+  /**
+   * Like `free`, but while this identity's helper is starting, waits for it (a while at most): an operation that
+   * goes through the helper saves the host an sshd session and a sudo, more than the wait costs (a few ms).
+   */
+  async acquire(become: Become | undefined): Promise<OpShell | undefined> {
+    const shell = this.free(become);
+    if (shell || this.disabled) return shell;
+    const entry = this.entries.get(identity(become));
+    if (!entry?.starting || entry.givenUp || entry.shell?.usable) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+    await Promise.race([entry.starting, timeout]);
+    clearTimeout(timer);
+    return this.free(become);
+  }
+
+  /**
+   * Closes every helper and uses channels only from now on (the server needs the sessions they hold). With
+   * `drain`, an operation a helper is running finishes first.
+   */
+  closeAll(opts: { drain?: boolean } = {}): void {
     this.disabled = true;
-    for (const e of this.entries.values()) e.shell?.close();
+    for (const e of this.entries.values()) {
+      if (opts.drain) e.shell?.closeWhenIdle();
+      else e.shell?.close();
+    }
   }
 
   private launch(key: string, become: Become | undefined, entry: Entry): void {
     entry.launches++;
     entry.shell = undefined;
     this.entries.set(key, entry);
-    this.start(opShellCommand(), become).then(
-      (stream) => {
+    entry.starting = this.start(opShellCommand(), become).then(
+      async (stream) => {
         const shell = new OpShell(this.host, stream);
         if (this.disabled) return shell.close();
         entry.shell = shell;
-        void shell.ready.then((ok) => {
-          if (!ok) entry.givenUp = true;
-        });
+        if (!(await shell.ready)) entry.givenUp = true;
       },
       () => {
         entry.givenUp = true;

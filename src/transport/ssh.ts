@@ -240,7 +240,7 @@ export class SshConnection implements Connection {
         // A server with MaxSessions below our limit refuses the extra channel: run fewer at once and retry.
         // Helpers hold sessions of their own: give them back before running fewer at once.
         if (e instanceof SessionRefused && this.helpers.running > 0) {
-          this.helpers.closeAll();
+          this.helpers.closeAll({ drain: true });
           continue;
         }
         if (e instanceof SessionRefused && busy > 1) {
@@ -299,8 +299,8 @@ export class SshConnection implements Connection {
   }
 
   /**
-   * Runs one script to its end: through the host's operation helper when one is free (no sshd session, no sudo),
-   * otherwise on a channel of its own. Timed commands always get a channel, which can be killed.
+   * Runs one script to its end: through the host's operation helper when one is free or about to be (no sshd
+   * session, no sudo), otherwise on a channel of its own. Timed commands always get a channel, which can be killed.
    */
   private async runScript(
     script: string,
@@ -308,7 +308,7 @@ export class SshConnection implements Connection {
   ): Promise<CollectedOutput> {
     const bytes = Buffer.byteLength(script) + (opts.input === undefined ? 0 : Buffer.byteLength(opts.input));
     if (opts.timeoutMs === undefined && !this.dead) {
-      const helper = this.helpers.free(opts.become);
+      const helper = await this.helpers.acquire(opts.become);
       if (helper) {
         this.countSent(bytes);
         try {
