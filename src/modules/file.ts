@@ -74,7 +74,7 @@ async function readFacts(
   const tz = timed ? probe.line("date +%z") : -1;
   const me = probe.me();
   const q = askIds(probe, args);
-  const idx = [...new Set(paths)].map((p) => ({ p, l: probe.stat(p), f: probe.stat(p, true) }));
+  const idx = [...new Set(paths)].map((p) => ({ p, ...probe.stats(p) }));
   const entries = listDir ? probe.dirHasEntries(listDir) : -1;
   const tree = listTree
     ? probe.line(
@@ -530,7 +530,7 @@ export const file: Module<FileArgs> = {
     let info: Record<string, unknown> = {};
     const infoPath = pl.infoPath ?? (pl.result.path as string | undefined) ?? (pl.result.dest as string);
     if (pl.changed && pl.steps.length && !ctx.check) {
-      const finals = [`_s ${pathWord(infoPath)}`, `_f ${pathWord(infoPath)}`];
+      const finals = [`_sf ${pathWord(infoPath)}`]; // two lines: lstat, then stat following links
       const probe = new Probe();
       const script = `${probe.script()}${applyScript(pl.steps, finals)}`;
       const r = await ctx.conn.exec(script, { become: ctx.become });

@@ -60,7 +60,7 @@ export async function copyTo(args: CopyCoreArgs, source: Source, ctx: ModuleCont
   const probe = new Probe();
   const um = probe.umask();
   const q = askIds(probe, args);
-  const idx = (p: string) => ({ l: probe.stat(p), f: probe.stat(p, true), sum: probe.sha1(p) });
+  const idx = (p: string) => ({ ...probe.stats(p), sum: probe.sha1(p) });
   const main = idx(dest);
   const alt = dest === args.dest ? idx(inside) : undefined;
   const srcSum = source.remotePath !== undefined ? probe.sha1(source.remotePath) : -1;

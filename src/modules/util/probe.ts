@@ -48,6 +48,9 @@ export const PROBE_FUNCTIONS = [
   `_r() { _t=$(readlink -n -f -- "$1"; echo .); _enc "\${_t%.}"; }`,
   `_s() { if [ -L "$1" ] || [ -e "$1" ]; then printf 'E '; stat --printf '${STAT_FORMAT}' -- "$1"; if [ -L "$1" ]; then _t=$(readlink -n -- "$1"; echo .); printf ' '; _enc "\${_t%.}"; fi; echo; else echo A; fi; }`,
   `_f() { if [ -e "$1" ]; then printf 'E '; stat -L --printf '${STAT_FORMAT}' -- "$1"; printf ' '; _r "$1"; echo; else echo A; fi; }`,
+  // `_s` then `_f` of one path, in two lines and fewer processes: what is not a link follows to itself (one stat),
+  // and a directory's real path is `cd -P`'s (a subshell, no program started).
+  `_sf() { if [ -L "$1" ]; then _s "$1"; _f "$1"; elif [ -e "$1" ]; then _t=$(stat --printf '${STAT_FORMAT}' -- "$1") || _t=; echo "E $_t"; printf 'E %s ' "$_t"; if [ -d "$1" ] && _p=$(cd -P -- "$1" 2>/dev/null && pwd -P && echo .); then _p=\${_p%.}; _enc "\${_p%?}"; else _r "$1"; fi; echo; else echo A; echo A; fi; }`,
   `_h() { if [ -f "$1" ] && s=$(sha1sum < "$1" 2>/dev/null); then echo "\${s%% *}"; else echo; fi; }`,
   `_uid() { case "$1" in *[!0-9]*|'') id -u -- "$1" 2>/dev/null || echo; ;; *) echo "$1";; esac; }`,
   `_gid() { case "$1" in *[!0-9]*|'') if _g=$(getent group -- "$1"); then _g=\${_g#*:*:}; echo "\${_g%%:*}"; else echo; fi ;; *) echo "$1";; esac; }`,
@@ -56,14 +59,22 @@ export const PROBE_FUNCTIONS = [
 /** Collects one-line questions about the host; `run` asks them all in one exec. */
 export class Probe {
   private readonly lines: string[] = [];
+  /** Lines of output the questions so far print (`_sf` prints two). */
+  private answers = 0;
 
-  private add(line: string): number {
+  private add(line: string, prints = 1): number {
     this.lines.push(line);
-    return this.lines.length - 1;
+    this.answers += prints;
+    return this.answers - prints;
   }
   /** lstat (or stat, following links) of a path. */
   stat(path: string, follow = false): number {
     return this.add(`${follow ? "_f" : "_s"} ${pathWord(path)}`);
+  }
+  /** lstat and stat (following links) of a path: the answers' `stat(l)` and `stat(f)`. */
+  stats(path: string): { l: number; f: number } {
+    const l = this.add(`_sf ${pathWord(path)}`, 2);
+    return { l, f: l + 1 };
   }
   sha1(path: string): number {
     return this.add(`_h ${pathWord(path)}`);
@@ -104,9 +115,9 @@ export class Probe {
   async run(ctx: ModuleContext): Promise<ProbeAnswers> {
     const r = await ctx.conn.exec(this.script(), { become: ctx.become });
     const out = r.stdout.split("\n");
-    if (r.rc !== 0 || out.length < this.lines.length)
+    if (r.rc !== 0 || out.length < this.answers)
       throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);
-    return new ProbeAnswers(out.slice(0, this.lines.length));
+    return new ProbeAnswers(out.slice(0, this.answers));
   }
 }
 

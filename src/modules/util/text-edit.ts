@@ -44,8 +44,7 @@ export interface TextFile {
 export async function readTextFile(ctx: ModuleContext, args: TextEditArgs): Promise<TextFile> {
   const probe = new Probe();
   const p = pathWord(args.path);
-  const l = probe.stat(args.path);
-  const f = probe.stat(args.path, true);
+  const { l, f } = probe.stats(args.path);
   const body = probe.line(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`);
   const parent = probe.line(`if [ -d ${pathWord(posix.dirname(args.path))} ]; then echo 1; else echo 0; fi`);
   const um = probe.umask();

@@ -40,4 +40,51 @@ describe("probe functions", () => {
     });
     expect(new ProbeAnswers([lines[12]!]).me(0)).toEqual({ uid: 1000, gid: 1000 });
   });
+
+  it("_sf answers exactly what _s and _f answer, for every kind of path", async () => {
+    const setup = [
+      `rm -rf ${DIR}; mkdir -p ${DIR}/real/sub '${DIR}/a b' ${DIR}/closed; echo x > ${DIR}/real/f`,
+      `ln -s real ${DIR}/via; ln -s real/f ${DIR}/flink; ln -s nowhere ${DIR}/dangling; mkfifo ${DIR}/fifo`,
+      `nl="$(printf 'x\\ny')"; nl="\${nl#x}"; nl="\${nl%y}"; mkdir "${DIR}/nl$nl"`,
+      `sudo chown root:root ${DIR}/closed; sudo chmod 700 ${DIR}/closed`,
+    ];
+    const paths = [
+      "real",
+      "real/",
+      "real/f",
+      "real/sub",
+      "via",
+      "via/sub",
+      "via/f",
+      "flink",
+      "dangling",
+      "missing",
+      "fifo",
+      "a b",
+      "nl\n",
+      "closed",
+      "real/../via",
+      "/",
+      "/tmp",
+    ].map((p) => (p.startsWith("/") ? p : `${DIR}/${p}`));
+    const script = [
+      PROBE_FUNCTIONS,
+      ...setup,
+      // Read every link once first: the first readlink after creation moves its atime (relatime).
+      ...paths.map((p) => `p='${p}'; _f "$p" >/dev/null`),
+      ...paths.map((p) => `p='${p}'; _s "$p"; _f "$p"; _sf "$p"`),
+      `sudo rm -rf ${DIR}`,
+    ].join("\n");
+    const r = await sshRun("mysql-1", "sh", "ubuntu", script + "\n");
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    paths.forEach((p, k) => {
+      const [s, f, sl, sf] = lines.slice(4 * k, 4 * k + 4);
+      expect([sl, sf], p).toEqual([s, f]);
+    });
+    expect(parseStatLine(lines[4 * paths.indexOf(`${DIR}/via/sub`) + 3]!)).toMatchObject({
+      kind: "directory",
+      target: `${DIR}/real/sub`,
+    });
+  });
 });
