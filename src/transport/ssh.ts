@@ -165,6 +165,9 @@ class SessionRefused extends InfraError {
   }
 }
 
+/** How long `close` waits for the server to close its end after our disconnect. */
+const CLOSE_GRACE_MS = 50;
+
 export class SshConnection implements Connection {
   readonly stats: ConnectionStats = { roundTrips: 0, bytesSent: 0 };
   private dead?: UnreachableError;
@@ -390,8 +393,17 @@ export class SshConnection implements Connection {
     if (this.dead) return Promise.resolve();
     this.helpers.closeAll();
     this.markDead(new UnreachableError(this.host, "connection closed"));
+    // The disconnect goes out at once; the server's own teardown (its sessions' end, PAM) is its business: wait
+    // for it a moment, not all of it (with 50 hosts that wait came after the recap and took 0.15 s).
     return new Promise((resolve) => {
-      this.client.once("close", () => resolve());
+      const grace = setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, CLOSE_GRACE_MS);
+      this.client.once("close", () => {
+        clearTimeout(grace);
+        resolve();
+      });
       this.client.end();
     });
   }
