@@ -6,6 +6,7 @@
  * /sys, parameter expansion, globbing): at fifty hosts sharing a few cores, every process of it counts.
  */
 import type { Become, Connection } from "../transport/types.js";
+import { parseIdLine } from "../util/id-line.js";
 
 const SCRIPT = `
 LC_ALL=C; export LC_ALL
@@ -174,7 +175,7 @@ export function parseFacts(output: string): Record<string, unknown> {
   const allIpv4 = addrs.filter((x) => !x.address.startsWith("127.")).map((x) => x.address);
   const [epoch = "", tz = ""] = one("date").split(" ");
   const iso = epoch ? new Date(Number(epoch) * 1000).toISOString().replace(/\.\d+Z$/, "Z") : "";
-  const user = idFacts(one("id"));
+  const user = parseIdLine(one("id")) ?? { name: "", uid: NaN, gid: NaN };
   const fqdn = one("fqdn");
   const memKb = Number(one("memtotal_kb")) || 0;
   const pid1 = one("pid1");
@@ -216,13 +217,6 @@ export function parseFacts(output: string): Record<string, unknown> {
     date_time: { iso8601: iso, epoch, tz },
     lsb: { id: distribution, codename: unquote(one("osr_VERSION_CODENAME")), release: distVersion },
   };
-}
-
-/** `id`'s line (`uid=1001(backup) gid=1001(backup) groups=...`) → the user's name, uid and gid. */
-function idFacts(line: string): { name: string; uid: number; gid: number } {
-  const m = /^uid=(\d+)(?:\(([^)]*)\))?\s+gid=(\d+)/.exec(line);
-  if (!m) return { name: "", uid: NaN, gid: NaN };
-  return { name: m[2] ?? m[1]!, uid: Number(m[1]), gid: Number(m[3]) };
 }
 
 /**

@@ -108,8 +108,7 @@ export class OpShell {
   private buffer: Buffer = Buffer.alloc(0);
   private pending?: Pending;
   private reserved = false;
-  /** Asked to close when the operation in flight is answered. */
-  closing = false;
+  private closeWhenAnswered = false;
   private nextId = 1;
   private endReason?: Error;
   private readyWaiter?: { resolve: (ok: boolean) => void };
@@ -169,8 +168,13 @@ export class OpShell {
 
   /** Closes once the operation in flight (or promised) has its answer; at once when there is none. */
   closeWhenIdle(): void {
-    if (this.busy) this.closing = true;
+    if (this.busy) this.closeWhenAnswered = true;
     else this.close();
+  }
+
+  /** Asked to close when the operation in flight is answered. */
+  get closing(): boolean {
+    return this.closeWhenAnswered;
   }
 
   private end(cause?: Error): void {
@@ -217,7 +221,7 @@ export class OpShell {
       this.pending = undefined;
       const signal = sig ? SIGNAL_NAMES.get(sig) : undefined;
       p.resolve({ rc: rc!, stdout, stderr, ...(signal ? { signal } : {}) });
-      if (this.closing) return this.close();
+      if (this.closeWhenAnswered) return this.close();
     }
   }
 

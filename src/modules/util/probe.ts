@@ -3,6 +3,7 @@
  * the pieces are joined into one POSIX sh script, and each piece prints exactly one line, so the answers come back
  * in the order they were asked. GNU stat and readlink are assumed (Debian/Ubuntu hosts).
  */
+import { parseIdLine } from "../../util/id-line.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "./failure.js";
 import { pathWord, quote } from "./shell.js";
@@ -136,8 +137,8 @@ export class ProbeAnswers {
   }
   /** What `me` asked: the uid and gid of the probe's user. */
   me(i: number): { uid: number; gid: number } {
-    const m = /^uid=(\d+)\S*\s+gid=(\d+)/.exec(this.text(i));
-    return { uid: m ? Number(m[1]) : 0, gid: m ? Number(m[2]) : 0 };
+    const { uid, gid } = parseIdLine(this.text(i)) ?? { uid: 0, gid: 0 };
+    return { uid, gid };
   }
   umask(i: number): number {
     return parseInt(this.text(i).trim() || "022", 8);
