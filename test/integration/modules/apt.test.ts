@@ -77,6 +77,11 @@ describe("apt", () => {
     const missing = await run("apt", { name: "infra-t-no-such-package" }, conn, B);
     const theirs = await ansible(HOST, "apt", { name: "infra-t-no-such-package" }, { become: true });
     expect(missing).toMatchObject({ failed: true, msg: theirs.msg });
+    // With every name installed the version table is not read; one missing name brings it back.
+    const mixed = await run("apt", { name: ["sl", "infra-t-no-such-package"] }, conn, B);
+    expect(mixed).toMatchObject({ failed: true, msg: theirs.msg });
+    const sim = await run("apt", { name: ["sl", "figlet"] }, conn, { ...B, check: true });
+    expect(sim).toMatchObject({ changed: true });
     const bad = await run("apt", { name: "sl", state: "installed" }, conn, B);
     const theirsBad = await ansible(HOST, "apt", { name: "sl", state: "installed" }, { become: true });
     expect(bad.msg).toBe(theirsBad.msg);
