@@ -4,14 +4,24 @@
  * autoclean and clean. One command reads everything (the cache time, one dpkg-query for all names, one
  * `apt-cache policy`, the auto-installed marks) and updates the cache first when due; the decision is Ansible's
  * package_status/install/remove; a change is one apt-get run (`--simulate` in check mode, as Ansible).
- * python-apt is not needed on the host: the same facts come from dpkg-query and apt-cache.
+ * python-apt is not needed on the host: the same facts come from dpkg-query and apt-cache (util/apt-state.ts).
  */
 import { ModuleArgsError } from "./args.js";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import { ModuleFailure } from "./util/failure.js";
 import { capture, rc, readFacts, text } from "./util/service-state.js";
-import { compareVersions, fnmatch, parsePolicy, type Policy } from "./util/deb-version.js";
+import { compareVersions, fnmatch } from "./util/deb-version.js";
 import { quote } from "./util/shell.js";
+import {
+  ENV,
+  expandNames,
+  packageSplit,
+  policyOnlyForMissing,
+  readState,
+  type PkgFacts,
+} from "./util/apt-state.js";
+
+export { packageSplit, type PkgFacts } from "./util/apt-state.js";
 
 export interface AptArgs {
   state: "absent" | "build-dep" | "fixed" | "latest" | "present";
@@ -41,33 +51,12 @@ export interface AptArgs {
 }
 
 const APT_GET = "/usr/bin/apt-get";
-const ENV =
-  "export DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical LANG=C LC_ALL=C LC_MESSAGES=C LC_CTYPE=C";
-const STAMP = `{ stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0; }`;
-const WILD = /[*?[\]!]/;
-
-/** Ansible's package_split: name, then `=` or `>=` and the version. */
-export function packageSplit(spec: string): [string, string | null, string | null] {
-  const m = /^(.*?)(>?=)(.*)$/s.exec(spec);
-  return m ? [m[1]!, m[2]!, m[3]!] : [spec, null, null];
-}
 
 export function expandDpkgOptions(compressed: string): string {
   return compressed
     .split(",")
     .map((o) => `-o "Dpkg::Options::=--${o}"`)
     .join(" ");
-}
-
-/** One package's dpkg state: the second letter of db:Status-Abbrev ('i' installed, 'c' config files left…). */
-interface Dpkg {
-  status: string;
-  version: string;
-}
-
-export interface PkgFacts {
-  dpkg: Map<string, Dpkg>;
-  policy: Map<string, Policy>;
 }
 
 /** Ansible's package_status: [installed, installed_version matches, version_installable, has_files]. */
@@ -156,102 +145,6 @@ async function aptRun(ctx: ModuleContext, a: AptArgs, cmd: string, after: string
 
 function diffOf(ctx: ModuleContext, out: string): Record<string, unknown> {
   return ctx.diff ? { diff: parseDiff(out) } : {};
-}
-
-/**
- * True when the version table cannot change the decision: `present` without versions, where a package that dpkg
- * reports installed is left as it is whatever its candidate (Ansible's install() only appends it for `latest`,
- * a version spec, or when it is missing). Then `apt-cache policy`, which loads the whole cache (~11 ms of host
- * CPU), runs only if one of them is not installed.
- */
-function policyOnlyForMissing(a: AptArgs, specs: string[]): boolean {
-  return a.state === "present" && !a.only_upgrade && specs.every((s) => packageSplit(s)[1] === null);
-}
-
-/** dpkg-query's lines "name<TAB>status<TAB>version" include one whose status (3 letters) is not "?i?". */
-const SOME_NOT_INSTALLED = `*"	"?[!i]?"	"*`;
-
-async function readState(
-  ctx: ModuleContext,
-  a: AptArgs,
-  names: string[],
-  wantUpdate: boolean,
-  policyIfMissing = false,
-) {
-  const n = names.map(quote).join(" ");
-  const lines = [
-    ENV,
-    `command -v apt-get >/dev/null || { echo "noapt 1"; exit 0; }`,
-    `command -v aptitude >/dev/null && echo "aptitude 1"`,
-    `_s=$(${STAMP}); echo "stamp0 $_s"`,
-  ];
-  if (wantUpdate) {
-    lines.push(`if [ $((_s + ${a.cache_valid_time})) -lt $(date +%s) ]; then echo "due 1"; fi`);
-    if (!ctx.check) {
-      // Retries with exponential backoff (capped), as Ansible's cache update loop.
-      const delays = Array.from({ length: Math.max(0, a.update_cache_retries - 1) }, (_, i) =>
-        Math.min(2 ** i, a.update_cache_retry_max_delay),
-      );
-      lines.push(
-        `if [ $((_s + ${a.cache_valid_time})) -lt $(date +%s) ]; then for _d in ${delays.join(" ")} 0; do ${capture("update", `apt-get update -q -o DPkg::Lock::Timeout=${a.lock_timeout} 2>&1`)}; if [ $_r -eq 0 ]; then break; fi; sleep $_d; done; echo "stamp1 $(${STAMP})"; fi`,
-      );
-    }
-  }
-  if (names.length) {
-    lines.push(
-      capture("dpkg", `dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' ${n}`),
-    );
-    const policy = capture("policy", `apt-cache policy ${n}`);
-    if (!policyIfMissing) lines.push(policy);
-    else
-      lines.push(
-        `if [ $_r -eq 0 ] && case "\${_o%x}" in ${SOME_NOT_INSTALLED}) false;; esac; then echo "policy.skipped 1"; else ${policy}; fi`,
-      );
-    lines.push(capture("auto", `apt-mark showauto ${n}`));
-  }
-  const f = await readFacts(ctx, lines);
-  if (f.has("noapt"))
-    throw new ModuleFailure(
-      `Failed to find required executable "apt-get" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    );
-  const dpkg = new Map<string, Dpkg>();
-  for (const line of text(f, "dpkg").split("\n")) {
-    const [pkg, abbrev, version] = line.split("\t");
-    if (pkg && abbrev) dpkg.set(pkg, { status: abbrev[1] ?? "n", version: version ?? "" });
-  }
-  // Skipped only when every name is installed: each then stands in the version table with its installed version.
-  const policy = f.has("policy.skipped")
-    ? new Map(
-        [...dpkg].map(([pkg, d]) => [
-          pkg,
-          { installed: d.version, candidate: d.version, versions: [d.version] },
-        ]),
-      )
-    : parsePolicy(text(f, "policy"));
-  return {
-    f,
-    facts: { dpkg, policy } as PkgFacts,
-    auto: new Set(text(f, "auto").split("\n").filter(Boolean)),
-  };
-}
-
-async function expandNames(ctx: ModuleContext, specs: string[]): Promise<string[]> {
-  if (!specs.some((s) => WILD.test(packageSplit(s)[0]))) return specs;
-  const f = await readFacts(ctx, [ENV, capture("names", "apt-cache pkgnames")]);
-  const all = text(f, "names").split("\n").filter(Boolean).sort();
-  const out: string[] = [];
-  for (const spec of specs) {
-    const [pattern] = packageSplit(spec);
-    if (!WILD.test(pattern)) {
-      out.push(spec);
-      continue;
-    }
-    const pool = pattern.includes(":") ? all : all.filter((x) => !x.includes(":"));
-    const matches = pool.filter((x) => fnmatch(x, pattern));
-    if (!matches.length) throw new ModuleFailure(`No package(s) matching '${pattern}' available`);
-    out.push(...matches);
-  }
-  return out;
 }
 
 export const apt: Module<AptArgs> = {
