@@ -11,6 +11,7 @@ import { mapLimit } from "../util/exec.js";
 import { detectEngine, engineFailure, type Engine } from "./engine.js";
 import {
   ensureKeys,
+  hostPublicKey,
   labHome,
   paths,
   readState,
@@ -31,6 +32,7 @@ export interface LabOptions {
 
 const DEFAULT_HOSTS = 3;
 const READY_TIMEOUT_MS = 180_000;
+const KEYS_LABEL = "io.infra.keys";
 
 /** Containers of different checkouts never collide: their names carry a hash of the project folder. */
 function projectId(cwd: string): string {
@@ -148,11 +150,17 @@ export async function labUp(opts: LabOptions & { hosts?: number }): Promise<LabS
   const existing = new Map((await listContainers(engine, n.filter)).map((c) => [c.name, c]));
   const wanted = new Set(specs.map((s) => n.container(s.name)));
   const dead = await deadButRunning(engine, [...existing.values()]);
+  const keys = await keyLabels(engine, [...existing.keys()]);
+  const keysOf = new Map(specs.map((s) => [n.container(s.name), keysId(n.home, s.name)]));
   const stale = [...existing.values()].filter(
-    (c) => !wanted.has(c.name) || !sameImage(c.image, image) || dead.has(c.name),
+    (c) =>
+      !wanted.has(c.name) ||
+      !sameImage(c.image, image) ||
+      dead.has(c.name) ||
+      keys.get(c.name) !== keysOf.get(c.name),
   );
   if (stale.length) {
-    log(`removing ${stale.length} lab container(s) that are no longer wanted or use an old image`);
+    log(`removing ${stale.length} lab container(s) that are no longer wanted, use an old image or old keys`);
     await engine.must(["rm", "-f", ...stale.map((c) => c.name)], "removing old lab containers");
     for (const c of stale) existing.delete(c.name);
   }
@@ -182,6 +190,35 @@ export async function labUp(opts: LabOptions & { hosts?: number }): Promise<LabS
   return state;
 }
 
+/**
+ * Which login key and host key a container was started with. A checkout made again at the same path (a CI clone)
+ * finds the previous checkout's containers under the same names but has made new keys: adopting them would greet
+ * every SSH client with a host key that known_hosts no longer lists, so `up` recreates them instead.
+ */
+function keysId(home: string, host: string): string {
+  const login = readFileSync(paths(home).key + ".pub", "utf8").trim();
+  return createHash("sha256")
+    .update(`${login}\n${hostPublicKey(home, host)}`)
+    .digest("hex")
+    .slice(0, 16);
+}
+
+async function keyLabels(engine: Engine, containers: string[]): Promise<Map<string, string>> {
+  if (containers.length === 0) return new Map();
+  const out = await engine.exec([
+    "inspect",
+    "--format",
+    `{{.Name}}\t{{index .Config.Labels "${KEYS_LABEL}"}}`,
+    ...containers,
+  ]);
+  const labels = new Map<string, string>();
+  for (const line of out.stdout.split("\n")) {
+    const [name = "", id = ""] = line.trim().split("\t");
+    if (name) labels.set(name.replace(/^\//, ""), id.replace(/^<no value>$/, ""));
+  }
+  return labels;
+}
+
 function sameImage(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/^localhost\//, "");
   return norm(a) === norm(b);
@@ -200,6 +237,8 @@ async function startContainer(
     "-d",
     ...engine.runFlags,
     ...n.labels,
+    "--label",
+    `${KEYS_LABEL}=${keysId(n.home, spec.name)}`,
     "--name",
     container,
     "--hostname",
