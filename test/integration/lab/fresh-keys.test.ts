@@ -6,30 +6,11 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { detectEngine } from "../../../src/lab/engine.js";
-import { labHome, paths } from "../../../src/lab/files.js";
+import { labHome } from "../../../src/lab/files.js";
 import { labDown, labUp } from "../../../src/lab/lab.js";
-import { run } from "../../../src/util/exec.js";
+import { sshRunIn } from "../lab-helpers.js";
 
 const LAB = "freshkeys";
-
-const hostname = (port: number) => {
-  const p = paths(labHome(LAB));
-  return run("ssh", [
-    "-q",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    `UserKnownHostsFile=${p.knownHosts}`,
-    "-i",
-    p.key,
-    "-p",
-    String(port),
-    "ubuntu@127.0.0.1",
-    "hostname",
-  ]);
-};
 
 describe("infra lab up after its folder was removed", () => {
   afterAll(() => labDown({ lab: LAB }));
@@ -45,7 +26,7 @@ describe("infra lab up after its folder was removed", () => {
     const after = await engine.must(["inspect", "--format", "{{.Id}}", host!.container], "inspect");
     expect(after.trim()).not.toBe(before.trim());
 
-    const r = await hostname(again.hosts[0]!.port);
+    const r = await sshRunIn(LAB, host!.name, "hostname");
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(host!.name);
 
