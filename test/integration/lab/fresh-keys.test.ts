@@ -22,7 +22,7 @@ describe("infra lab up after its folder was removed", () => {
     const before = await engine.must(["inspect", "--format", "{{.Id}}", host!.container], "inspect");
 
     rmSync(labHome(LAB), { recursive: true, force: true });
-    const again = await labUp({ lab: LAB, hosts: 1 });
+    await labUp({ lab: LAB, hosts: 1 });
     const after = await engine.must(["inspect", "--format", "{{.Id}}", host!.container], "inspect");
     expect(after.trim()).not.toBe(before.trim());
 
