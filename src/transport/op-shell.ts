@@ -6,8 +6,10 @@
  * Python by definition, and because it forks once per operation where a shell loop would fork eight times.
  *
  * Framing, both ways over the channel's stdin/stdout:
- *   request:  "<id> <script bytes> <input bytes>\n" <script> <input>
+ *   request:  "<id> <script bytes> <input bytes>[ py]\n" <script> <input>
  *   reply:    "<id> <rc> <signal number or 0> <stdout bytes> <stderr bytes>\n" <stdout> <stderr>
+ * With "py" the script is Python run inside the helper itself (no process at all): read-only questions about the
+ * host (stat, checksums, user lookups; see modules/util/probe.ts) that a shell answers with a dozen programs.
  * Lengths make the framing immune to whatever the operation prints. Input reaches the script on its stdin through
  * a pipe, never a file or an argument, so passwords stay out of `ps` and off the disk.
  */
@@ -78,14 +80,22 @@ def run(script, data):
     st = os.waitpid(pid, 0)[1]
     rc = -os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
     return rc, b"".join(out[r1]), b"".join(out[r2])
+def py(code, data):
+    out = []
+    try:
+        exec(code, {"w": out.append, "data": data, "sh": run})
+        return 0, b"".join(out), b""
+    except BaseException as e:
+        return 1, b"", ("%s: %s" % (type(e).__name__, e)).encode("utf-8", "replace")
 o.write(b"${READY}\\n")
 o.flush()
 while True:
     h = i.readline()
     if not h:
         break
-    rid, sl, il = h.split()
-    rc, out, err = run(take(int(sl)), take(int(il)))
+    f = h.split()
+    body, data = take(int(f[1])), take(int(f[2]))
+    rid, (rc, out, err) = f[0], (py(body, data) if f[3:] == [b"py"] else run(body, data))
     rc, sig = (rc, 0) if rc >= 0 else (128 - rc, -rc)
     o.write(b"%s %d %d %d %d\\n" % (rid, rc, sig, len(out), len(err)) + out + err)
     o.flush()
@@ -149,7 +159,18 @@ export class OpShell {
     return this.endReason === undefined && this.readyWaiter === undefined;
   }
 
+  /** Runs a /bin/sh script. */
   run(script: string, input?: string | Buffer): Promise<CollectedOutput> {
+    return this.send(script, input, "");
+  }
+
+  /** Runs Python code inside the helper: it prints through `w(bytes)`, reads `data`, may run `sh(script, data)`
+   * (→ rc, stdout, stderr); an exception makes rc 1 with its message on stderr. */
+  runPython(code: string, input?: string | Buffer): Promise<CollectedOutput> {
+    return this.send(code, input, " py");
+  }
+
+  private send(script: string, input: string | Buffer | undefined, kind: string): Promise<CollectedOutput> {
     if (!this.usable || this.pending) throw new Error("OpShell.run called while unusable or busy");
     this.reserved = false;
     const body = Buffer.from(script, "utf8");
@@ -157,7 +178,9 @@ export class OpShell {
     const id = this.nextId++;
     return new Promise<CollectedOutput>((resolve, reject) => {
       this.pending = { id, resolve, reject };
-      this.stream.write(Buffer.concat([Buffer.from(`${id} ${body.length} ${data.length}\n`), body, data]));
+      this.stream.write(
+        Buffer.concat([Buffer.from(`${id} ${body.length} ${data.length}${kind}\n`), body, data]),
+      );
     });
   }
 

@@ -341,6 +341,19 @@ export class SshConnection implements Connection {
     };
   }
 
+  async python(code: string, opts: { become?: Become } = {}): Promise<ExecResult | undefined> {
+    if (this.dead) throw this.dead;
+    const helper = await this.helpers.acquire(opts.become);
+    if (!helper) return undefined;
+    this.countSent(Buffer.byteLength(code));
+    try {
+      const out = await helper.runPython(code);
+      return { rc: out.rc, stdout: out.stdout.toString("utf8"), stderr: out.stderr };
+    } catch (e) {
+      throw this.dead ?? e;
+    }
+  }
+
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const script = putScript(path, opts, Buffer.byteLength(content));
     const out = await this.runScript(script, { become: opts.become, input: content });

@@ -66,6 +66,12 @@ export interface Connection {
   /** Atomic write: a temp file in the same directory gets the content, mode and owner, then is renamed over path. */
   put(path: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
   get(path: string, opts?: GetOptions): Promise<Buffer>;
+  /**
+   * Runs read-only Python inside the host's operation helper (op-shell.ts): no process started. It prints with
+   * `w(bytes)`; rc 1 and the exception on stderr when it raises. Undefined when no helper can take it now (none
+   * runs on this connection, or it is busy): the caller then asks the same question with `exec`.
+   */
+  python?(code: string, opts?: { become?: Become }): Promise<ExecResult | undefined>;
   /** Starts a program and hands back its stdin/stdout as a stream (e.g. a database client relayed by the host). */
   execStream(command: string, opts?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<ExecStream>;
   /** A TCP stream to host:port as seen from the remote host (SSH direct-tcpip). */

@@ -6,6 +6,7 @@
 import { parseIdLine } from "../../util/id-line.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "./failure.js";
+import { pythonProgram, pyText } from "./probe-python.js";
 import { pathWord, quote } from "./shell.js";
 
 export type FsKind = "file" | "directory" | "link" | "fifo" | "socket" | "char" | "block";
@@ -57,64 +58,95 @@ export const PROBE_FUNCTIONS = [
   `_gid() { case "$1" in *[!0-9]*|'') if _g=$(getent group -- "$1"); then _g=\${_g#*:*:}; echo "\${_g%%:*}"; else echo; fi ;; *) echo "$1";; esac; }`,
 ].join("\n");
 
-/** Collects one-line questions about the host; `run` asks them all in one exec. */
+/**
+ * Collects one-line questions about the host; `run` asks them all at once: as Python inside the host's operation
+ * helper where one runs (no process started; probe-python.ts), else as one shell script. Both print the same lines.
+ */
 export class Probe {
   private readonly lines: string[] = [];
+  private readonly py: string[] = [];
+  private readonly raw: string[] = [];
   /** Lines of output the questions so far print (`_sf` prints two). */
   private answers = 0;
 
-  private add(line: string, prints = 1): number {
+  private add(line: string, py: string, prints = 1): number {
     this.lines.push(line);
+    this.py.push(py);
     this.answers += prints;
     return this.answers - prints;
   }
   /** lstat (or stat, following links) of a path. */
   stat(path: string, follow = false): number {
-    return this.add(`${follow ? "_f" : "_s"} ${pathWord(path)}`);
+    return this.add(
+      `${follow ? "_f" : "_s"} ${pathWord(path)}`,
+      `${follow ? "q_f" : "q_s"}(${pyText(path)})`,
+    );
   }
   /** lstat and stat (following links) of a path: the answers' `stat(l)` and `stat(f)`. */
   stats(path: string): { l: number; f: number } {
-    const l = this.add(`_sf ${pathWord(path)}`, 2);
+    const l = this.add(`_sf ${pathWord(path)}`, `q_sf(${pyText(path)})`, 2);
     return { l, f: l + 1 };
   }
   sha1(path: string): number {
-    return this.add(`_h ${pathWord(path)}`);
+    return this.add(`_h ${pathWord(path)}`, `q_h(${pyText(path)})`);
   }
   umask(): number {
-    return this.add("umask");
+    return this.add("umask", "q_umask()");
   }
   /** The uid and gid the probe runs as (one `id`). */
   me(): number {
-    return this.add("id");
+    return this.add("id", "q_me()");
   }
   /** The real path (links resolved), as `_enc` prints it: read it with decodePath. */
   realPath(path: string): number {
-    return this.add(`_r ${pathWord(path)}; echo`);
+    return this.add(`_r ${pathWord(path)}; echo`, `real(${pyText(path)})`);
   }
   /** The uid for a user name (or a number as given); empty when there is no such user. */
   uid(owner: string): number {
-    return this.add(`_uid ${quote(owner)}`);
+    return this.add(`_uid ${quote(owner)}`, `q_id(pwd.getpwnam, ${JSON.stringify(owner)}, "pw_uid")`);
   }
   gid(group: string): number {
-    return this.add(`_gid ${quote(group)}`);
+    return this.add(`_gid ${quote(group)}`, `q_id(grp.getgrnam, ${JSON.stringify(group)}, "gr_gid")`);
   }
   /** "1" when the directory has any entry, else "0". */
   dirHasEntries(path: string): number {
     return this.add(
       `if [ -n "$(ls -A -- ${pathWord(path)} 2>/dev/null | head -c1)" ]; then echo 1; else echo 0; fi`,
+      `q_entries(${pyText(path)})`,
     );
   }
-  /** A raw one-line command (must print exactly one line). */
+  /** "1" when the path is (or links to) a directory, else "0". */
+  isDir(path: string): number {
+    return this.add(`if [ -d ${pathWord(path)} ]; then echo 1; else echo 0; fi`, `q_isdir(${pyText(path)})`);
+  }
+  /** A regular file's content (following links) in base64, empty when there is none; unreadable fails the probe. */
+  base64(path: string): number {
+    const p = pathWord(path);
+    return this.add(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`, `q_b64(${pyText(path)})`);
+  }
+  /** A raw one-line command (must print exactly one line). Under Python the raw commands run together in one
+   * shell, before the other questions. */
   line(command: string): number {
-    return this.add(command);
+    this.raw.push(command);
+    return this.add(command, `R[${this.raw.length - 1}]`);
   }
 
   script(): string {
     return `${PROBE_FUNCTIONS}\n${this.lines.join("\n")}\n`;
   }
 
+  /** The same questions as Python for the operation helper (probe-python.ts). */
+  program(): string {
+    return pythonProgram(
+      this.py,
+      this.raw.length ? `${PROBE_FUNCTIONS}\n${this.raw.join("\n")}\n` : undefined,
+    );
+  }
+
   async run(ctx: ModuleContext): Promise<ProbeAnswers> {
-    const r = await ctx.conn.exec(this.script(), { become: ctx.become });
+    const r =
+      (await ctx.conn.python?.(this.program(), { become: ctx.become })) ??
+      (await ctx.conn.exec(this.script(), { become: ctx.become }));
     const out = r.stdout.split("\n");
     if (r.rc !== 0 || out.length < this.answers)
       throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);

@@ -43,10 +43,9 @@ export interface TextFile {
 
 export async function readTextFile(ctx: ModuleContext, args: TextEditArgs): Promise<TextFile> {
   const probe = new Probe();
-  const p = pathWord(args.path);
   const { l, f } = probe.stats(args.path);
-  const body = probe.line(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`);
-  const parent = probe.line(`if [ -d ${pathWord(posix.dirname(args.path))} ]; then echo 1; else echo 0; fi`);
+  const body = probe.base64(args.path);
+  const parent = probe.isDir(posix.dirname(args.path));
   const um = probe.umask();
   const me = probe.me();
   const q = askIds(probe, args);
