@@ -119,8 +119,15 @@ export interface Relay {
   stream: ExecStream;
 }
 
-/** Starts the relay as the task's become user and waits for its header line. */
-export async function openRelay(ctx: ModuleContext, target: RelayTarget): Promise<Relay> {
+/**
+ * Starts the relay as the task's become user and waits for its header line. `meanwhile` runs once the relay is
+ * started: the host then needs ~20 ms (sudo, python3) before it answers, time the controller can use.
+ */
+export async function openRelay(
+  ctx: ModuleContext,
+  target: RelayTarget,
+  meanwhile?: () => void,
+): Promise<Relay> {
   const args = JSON.stringify({
     socket: target.socket ?? null,
     host: target.host ?? "localhost",
@@ -131,8 +138,9 @@ export async function openRelay(ctx: ModuleContext, target: RelayTarget): Promis
   });
   const cmd = `exec python3 -u -c ${quote(RELAY)} ${quote(args)}`;
   const stream = await ctx.conn.execStream(cmd, { become: ctx.become });
-  const header = await readHeader(stream, ctx.host);
-  return { header, stream };
+  const header = readHeader(stream, ctx.host);
+  meanwhile?.();
+  return { header: await header, stream };
 }
 
 /** Reads up to the first newline, puts any bytes after it back for the next reader. */
