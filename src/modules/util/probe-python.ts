@@ -15,6 +15,11 @@ def enc(b):
     return b"=" + b if PLAIN.match(b) else b.hex().encode()
 def B(t):
     return t.encode("utf-8", "surrogateescape")
+def P(t):
+    # a path argument: a leading ~ or ~/ is $HOME, as pathWord writes it for the shell
+    if t == "~" or t.startswith("~/"):
+        t = os.environ.get("HOME", "") + t[1:]
+    return B(t)
 def ts(ns):
     s, f = divmod(abs(ns), 10 ** 9)
     return b"%s%d.%09d" % (b"-" if ns < 0 else b"", s, f)
@@ -111,9 +116,9 @@ def q_sh(script):
     return out.split(b"\\n")
 `;
 
-/** A Python bytes literal for a path or name given as text. */
-export function pyText(text: string): string {
-  return `B(${JSON.stringify(text)})`;
+/** A path argument as Python bytes: `~` and `~/…` start at $HOME, as with pathWord in the shell. */
+export function pyPath(path: string): string {
+  return `P(${JSON.stringify(path)})`;
 }
 
 /**

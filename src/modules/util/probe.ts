@@ -6,7 +6,7 @@
 import { parseIdLine } from "../../util/id-line.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "./failure.js";
-import { pythonProgram, pyText } from "./probe-python.js";
+import { pythonProgram, pyPath } from "./probe-python.js";
 import { pathWord, quote } from "./shell.js";
 
 export type FsKind = "file" | "directory" | "link" | "fifo" | "socket" | "char" | "block";
@@ -79,16 +79,16 @@ export class Probe {
   stat(path: string, follow = false): number {
     return this.add(
       `${follow ? "_f" : "_s"} ${pathWord(path)}`,
-      `${follow ? "q_f" : "q_s"}(${pyText(path)})`,
+      `${follow ? "q_f" : "q_s"}(${pyPath(path)})`,
     );
   }
   /** lstat and stat (following links) of a path: the answers' `stat(l)` and `stat(f)`. */
   stats(path: string): { l: number; f: number } {
-    const l = this.add(`_sf ${pathWord(path)}`, `q_sf(${pyText(path)})`, 2);
+    const l = this.add(`_sf ${pathWord(path)}`, `q_sf(${pyPath(path)})`, 2);
     return { l, f: l + 1 };
   }
   sha1(path: string): number {
-    return this.add(`_h ${pathWord(path)}`, `q_h(${pyText(path)})`);
+    return this.add(`_h ${pathWord(path)}`, `q_h(${pyPath(path)})`);
   }
   umask(): number {
     return this.add("umask", "q_umask()");
@@ -99,7 +99,7 @@ export class Probe {
   }
   /** The real path (links resolved), as `_enc` prints it: read it with decodePath. */
   realPath(path: string): number {
-    return this.add(`_r ${pathWord(path)}; echo`, `real(${pyText(path)})`);
+    return this.add(`_r ${pathWord(path)}; echo`, `real(${pyPath(path)})`);
   }
   /** The uid for a user name (or a number as given); empty when there is no such user. */
   uid(owner: string): number {
@@ -112,17 +112,17 @@ export class Probe {
   dirHasEntries(path: string): number {
     return this.add(
       `if [ -n "$(ls -A -- ${pathWord(path)} 2>/dev/null | head -c1)" ]; then echo 1; else echo 0; fi`,
-      `q_entries(${pyText(path)})`,
+      `q_entries(${pyPath(path)})`,
     );
   }
   /** "1" when the path is (or links to) a directory, else "0". */
   isDir(path: string): number {
-    return this.add(`if [ -d ${pathWord(path)} ]; then echo 1; else echo 0; fi`, `q_isdir(${pyText(path)})`);
+    return this.add(`if [ -d ${pathWord(path)} ]; then echo 1; else echo 0; fi`, `q_isdir(${pyPath(path)})`);
   }
   /** A regular file's content (following links) in base64, empty when there is none; unreadable fails the probe. */
   base64(path: string): number {
     const p = pathWord(path);
-    return this.add(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`, `q_b64(${pyText(path)})`);
+    return this.add(`if [ -f ${p} ]; then base64 -w0 < ${p} || exit 1; fi; echo`, `q_b64(${pyPath(path)})`);
   }
   /** A raw one-line command (must print exactly one line). Under Python the raw commands run together in one
    * shell, before the other questions. */

@@ -123,7 +123,7 @@ describe("the probe under Python (inside the operation helper)", () => {
     .concat(["fifo", "a b", "a b/t", "nl\n", "ünï", "closed", "closed/secret", "empty", "zero", "orphan"])
     .concat(["real/../via", "missing/x", "zero/x"])
     .map((p) => `${D}/${p}`)
-    .concat(["/", "/tmp", "/etc/shadow", "relative/x", ""]);
+    .concat(["/", "/tmp", "/etc/shadow", "relative/x", "", "~", "~/", "~/.bashrc", "~root/x", "a~/b"]);
 
   /** Every kind of question, over every path; raw lines among them. */
   function everyQuestion(): Probe {
