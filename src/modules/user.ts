@@ -22,6 +22,7 @@ import {
   userProps,
   type UserArgs,
 } from "./util/user-plan.js";
+import { userFactsProgram } from "./util/user-facts-python.js";
 
 /** Ansible's create_homedir: a copy of the skeleton (or an empty dir), then the mode login.defs' UMASK gives. */
 const MKHOME = [
@@ -59,11 +60,14 @@ async function runPhase(
 }
 
 const sshFile = (a: UserArgs) => a.ssh_key_file ?? `.ssh/id_${a.ssh_key_type}`;
-const factsScript = (a: UserArgs) =>
-  userFactsScript({ name: a.name, home: a.home ?? null, sshFile: sshFile(a) });
+const factsScript = (a: UserArgs) => userFactsScript(factsQuery(a));
+
+const factsQuery = (a: UserArgs) => ({ name: a.name, home: a.home ?? null, sshFile: sshFile(a) });
 
 async function readFacts(ctx: ModuleContext, a: UserArgs): Promise<UserFacts> {
-  const r = await ctx.conn.exec(factsScript(a), { become: ctx.become });
+  const r =
+    (await ctx.conn.python?.(userFactsProgram(factsQuery(a)), { become: ctx.become })) ??
+    (await ctx.conn.exec(factsScript(a), { become: ctx.become }));
   const lines = r.stdout.split("\n");
   if (r.rc !== 0 || lines.length < USER_FACT_LINES)
     throw new ModuleFailure(
