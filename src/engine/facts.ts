@@ -7,6 +7,7 @@
  */
 import type { Become, Connection } from "../transport/types.js";
 import { parseIdLine } from "../util/id-line.js";
+import { factsProgram } from "./facts-python.js";
 
 const SCRIPT = `
 LC_ALL=C; export LC_ALL
@@ -68,8 +69,13 @@ export interface RawFacts {
   env: Record<string, string>;
 }
 
+/** The facts script, for hosts without an operation helper (and to compare with the helper's answer). */
+export const FACTS_SCRIPT = SCRIPT;
+
+/** Through the host's operation helper where one runs (facts-python.ts: one program started, not ten). */
 export async function gatherFacts(conn: Connection, become?: Become): Promise<Record<string, unknown>> {
-  const r = await conn.exec(SCRIPT, become ? { become } : {});
+  const opts = become ? { become } : {};
+  const r = (await conn.python?.(factsProgram(), opts)) ?? (await conn.exec(SCRIPT, opts));
   return parseFacts(r.stdout);
 }
 
