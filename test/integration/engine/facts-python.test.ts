@@ -30,7 +30,10 @@ describe("facts under Python", () => {
         expect(clock(a).tz).toBe(clock(b).tz);
         // Free memory moves between the two reads.
         expect(Math.abs(Number(a.memfree_mb) - Number(b.memfree_mb))).toBeLessThan(256);
-        for (const f of [a, b]) (delete f.date_time, delete f.memfree_mb);
+        for (const f of [a, b]) {
+          delete f.date_time;
+          delete f.memfree_mb;
+        }
         expect(a, conn.host).toEqual(b);
         expect(a.default_ipv4, "the lab hosts have a default route").toMatchObject({ gateway: /\d/ });
       }
