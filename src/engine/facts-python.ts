@@ -4,10 +4,10 @@
  * script starts about ten). parseFacts reads both. The default route comes from /proc/net/route, written the way
  * parseFacts reads `ip route`'s line ("default via <gateway> dev <device>").
  */
+import { PY_COMMON } from "../modules/util/py-common.js";
+
 const PROGRAM = String.raw`
-import os, pwd, time, struct
-def B(t):
-    return t.encode("utf-8", "surrogateescape")
+import time, struct
 def first(path):
     try:
         with open(path, "rb") as f:
@@ -36,20 +36,9 @@ try:
 except Exception:
     fqdn = b""
 put("fqdn", fqdn or node)
-uid, gid = os.getuid(), os.getgid()
-def named(i, get):
-    try:
-        return b"%d(%s)" % (i, B(get(i)[0]))
-    except KeyError:
-        return b"%d" % i
-import grp
-gs = [gid] + [g for g in os.getgroups() if g != gid]
-put("id", b"uid=%s gid=%s groups=%s" % (named(uid, pwd.getpwuid), named(gid, grp.getgrgid),
-    b",".join(named(g, grp.getgrgid) for g in gs)))
+put("id", id_line())
 try:
-    e = pwd.getpwuid(uid)
-    put("passwd", b":".join([B(e.pw_name), B(e.pw_passwd), b"%d" % e.pw_uid, b"%d" % e.pw_gid, B(e.pw_gecos),
-        B(e.pw_dir), B(e.pw_shell)]))
+    put("passwd", passwd_line(pwd.getpwuid(os.getuid())))
 except KeyError:
     put("passwd", b"")
 put("user_dir", B(os.environ.get("HOME", "")))
@@ -132,5 +121,5 @@ w(b"\n".join(out) + b"\n")
 `;
 
 export function factsProgram(): string {
-  return PROGRAM;
+  return PY_COMMON + PROGRAM;
 }

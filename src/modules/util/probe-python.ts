@@ -6,20 +6,14 @@
  *
  * Each question is one expression that yields the bytes of its line(s), without the final newline.
  */
+import { PY_COMMON } from "./py-common.js";
 
 /** Functions the expressions call; they mirror `_s`, `_f`, `_sf`, `_r`, `_h`, `_uid`, `_gid` of probe.ts. */
-export const PYTHON_PRELUDE = `
-import os, pwd, grp, re, hashlib, base64, stat as S
+export const PYTHON_PRELUDE = `${PY_COMMON}
+import re, hashlib, base64, stat as S
 PLAIN = re.compile(rb"[A-Za-z0-9/._+@:,=-]+\\Z")
 def enc(b):
     return b"=" + b if PLAIN.match(b) else b.hex().encode()
-def B(t):
-    return t.encode("utf-8", "surrogateescape")
-def P(t):
-    # a path argument: a leading ~ or ~/ is $HOME, as pathWord writes it for the shell
-    if t == "~" or t.startswith("~/"):
-        t = os.environ.get("HOME", "") + t[1:]
-    return B(t)
 def ts(ns):
     s, f = divmod(abs(ns), 10 ** 9)
     return b"%s%d.%09d" % (b"-" if ns < 0 else b"", s, f)
@@ -88,12 +82,7 @@ def q_umask():
     os.umask(m)
     return b"%04o" % m
 def q_me():
-    # id's line: the primary group first among the groups
-    u, g = os.getuid(), os.getgid()
-    gs = [g] + [x for x in os.getgroups() if x != g]
-    named = lambda i, lookup: b"%d(%s)" % (i, nm(lookup, i))
-    return b"uid=%s gid=%s groups=%s" % (named(u, pwd.getpwuid), named(g, grp.getgrgid),
-        b",".join(named(x, grp.getgrgid) for x in gs))
+    return id_line()
 def q_entries(p):
     if os.path.isdir(p):
         try:

@@ -6,15 +6,10 @@
  */
 import type { UserFactsQuery } from "./user-facts.js";
 import { SBIN_PATH } from "./accounts.js";
+import { PY_COMMON } from "./py-common.js";
 
-const PROGRAM = `
-import os, pwd, grp, base64
-def B(t):
-    return t.encode("utf-8", "surrogateescape")
-def P(t):
-    if t == "~" or t.startswith("~/"):
-        t = os.environ.get("HOME", "") + t[1:]
-    return B(t)
+const PROGRAM = `${PY_COMMON}
+import base64
 def b64(b):
     return base64.b64encode(b)
 def dirname(p):
@@ -32,8 +27,7 @@ def passwd(name):
         e = pwd.getpwuid(int(name)) if name.isdigit() and name.isascii() else pwd.getpwnam(name)
     except (KeyError, ValueError, OverflowError):
         return b""
-    return b":".join([B(e.pw_name), B(e.pw_passwd), b"%d" % e.pw_uid, b"%d" % e.pw_gid, B(e.pw_gecos),
-        B(e.pw_dir), B(e.pw_shell)])
+    return passwd_line(e)
 def shadow(name):
     # getent shadow's line (glibc putspent), or nothing (no such user, or not allowed to read it)
     try:
