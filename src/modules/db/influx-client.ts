@@ -59,19 +59,13 @@ export interface InfluxSession {
   close(): void;
 }
 
-/** The `influx` package, loaded once on first use: most runs never talk to InfluxDB and it costs ~0.1 s to load. */
-const importInflux = () => import("influx");
-let influx: ReturnType<typeof importInflux> | undefined;
-export function loadInflux(): ReturnType<typeof importInflux> {
-  return (influx ??= importInflux());
-}
-
+/** The `influx` package is loaded on first use: most runs never talk to InfluxDB and it costs ~0.1 s to load. */
 export async function influxSession(ctx: ModuleContext, a: InfluxArgs): Promise<InfluxSession> {
   const forward = ctx.conn.forward?.bind(ctx.conn);
   if (!forward) throw new ModuleFailure(`${ctx.host}: this connection cannot open tunnels to InfluxDB`);
   // Through `default` (the CommonJS exports object): the bundle's chunk for a dynamically imported CommonJS
   // package exports only that, where Node's own loader would also offer the names.
-  const { InfluxDB } = (await loadInflux()).default;
+  const { InfluxDB } = (await import("influx")).default;
   const Agent = a.ssl ? https.Agent : http.Agent;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   type Create = (opts: object, cb: (err: Error | null, s?: Duplex) => void) => undefined;

@@ -98,13 +98,6 @@ export function rejectTlsFiles(args: MysqlLoginArgs): void {
  * Opens the session as `user`/`password` (undefined = PyMySQL's fallbacks). Throws MysqlConnectError when the
  * server cannot be reached or refuses the login.
  */
-/** mysql2, loaded once on first use: most runs never talk to MySQL and it costs ~35 ms of controller CPU. */
-const importMysql2 = () => import("mysql2/promise");
-let mysql2: ReturnType<typeof importMysql2> | undefined;
-export function loadMysql2(): ReturnType<typeof importMysql2> {
-  return (mysql2 ??= importMysql2());
-}
-
 export async function mysqlConnect(
   ctx: ModuleContext,
   args: MysqlLoginArgs,
@@ -115,9 +108,8 @@ export async function mysqlConnect(
     configOverridesDefaults?: boolean;
   },
 ): Promise<MysqlSession> {
-  // mysql2 loads while the host starts the relay (loading blocks the event loop: not before the relay's channel
-  // is open, which would wait behind it).
-  let driver: ReturnType<typeof loadMysql2> | undefined;
+  // mysql2 is loaded on first use (most runs never talk to MySQL; it costs ~35 ms of controller CPU), and while
+  // the host starts the relay: loading blocks the event loop, so not before the relay's channel is open.
   const relay = await openRelay(
     ctx,
     {
@@ -128,10 +120,7 @@ export async function mysqlConnect(
       connectTimeout: args.connect_timeout,
       configOverridesDefaults: login.configOverridesDefaults ?? false,
     },
-    () => {
-      driver = loadMysql2();
-      driver.catch(() => {}); // awaited below once the relay is up; must not go unhandled when it is not
-    },
+    () => void import("mysql2/promise").catch(() => {}), // awaited below (the same module) once the relay is up
   );
   const h = relay.header;
   if (!h.ok) {
@@ -150,7 +139,7 @@ export async function mysqlConnect(
   const cfg = h.config;
   let db: MysqlConnection;
   try {
-    const { default: mysql } = await (driver ?? loadMysql2());
+    const { default: mysql } = await import("mysql2/promise");
     db = await mysql.createConnection({
       stream: relay.stream as never,
       user: login.user || cfg.user || h.getuser,
