@@ -5,15 +5,28 @@
  * run's controller time (about 250 ms of 500). The command actions stay separate chunks, loaded on use.
  * dist/ stays as tsc writes it for the tests and the benchmark, which import single modules from it.
  *
- * ssh2 stays outside: it loads native bindings by relative path, which a bundle would break.
+ * ssh2 is bundled too (loading its ~40 files through Node's CommonJS loader cost ~6 ms on every run). Its native
+ * bindings (sshcrypto.node, cpufeatures.node) stay files in node_modules: their require() paths are rewritten
+ * relative to dist/bundle/, and ssh2 still falls back to Node's crypto where one was not built.
  */
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/bundle");
+
+/** `require("./build/Release/x.node")` keeps loading the addon where npm built it. */
+const nativeAddonsInPlace = {
+  name: "native-addons-in-place",
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (a) => ({
+      path: "./" + relative(outdir, resolve(a.resolveDir, a.path)),
+      external: true,
+    }));
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -24,10 +37,11 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["ssh2"],
-  // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.
+  plugins: [nativeAddonsInPlace],
+  // CommonJS dependencies bundled into an ES module still call require() (for built-ins and the addons) and read
+  // __dirname (ssh2's asm.js poly1305 does, to name its own folder).
   banner: {
-    js: "import { createRequire as __infraRequire } from 'node:module'; const require = __infraRequire(import.meta.url);",
+    js: "import { createRequire as __infraRequire } from 'node:module'; import { fileURLToPath as __infraPath } from 'node:url'; const require = __infraRequire(import.meta.url); const __filename = __infraPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
   },
   logLevel: "warning",
 });
