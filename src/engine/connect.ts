@@ -15,6 +15,9 @@ export interface Connector {
   closeAll(): Promise<void>;
 }
 
+/** What these functions need of a Templar. */
+export type ValueResolver = Pick<Templar, "resolve" | "template">;
+
 const CONNECTION_VAR =
   /^ansible_(host|ssh_host|port|ssh_port|user|ssh_user|connection|password|ssh_pass|private_key_file|ssh_private_key_file|ssh_common_args|ssh_extra_args|ssh_args|timeout|host_key_checking|ssh_host_key_checking|ssh_executable)$/;
 const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -22,7 +25,7 @@ const LOCAL_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
 /** The connection variables of a host, templated, with keyword fallbacks filled in. */
 export function connectionVars(
   name: string,
-  t: Templar,
+  t: ValueResolver,
   vars: Record<string, unknown>,
   kw: Partial<EffectiveKeywords>,
   implicitLocal: boolean,
@@ -40,7 +43,7 @@ export function connectionVars(
   return out;
 }
 
-function str(t: Templar, v: unknown): string | undefined {
+function str(t: ValueResolver, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   const out = t.template(v);
   return out === undefined || out === null ? undefined : String(out);
@@ -48,7 +51,7 @@ function str(t: Templar, v: unknown): string | undefined {
 
 /** The become settings for a task, or undefined when it runs as the connecting user. */
 export function becomeFor(
-  t: Templar,
+  t: ValueResolver,
   has: (v: string) => boolean,
   kw: Partial<EffectiveKeywords>,
   o: RunOptions,

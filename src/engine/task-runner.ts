@@ -15,6 +15,7 @@ import { UnreachableError } from "../transport/errors.js";
 import type { Connection } from "../transport/types.js";
 import type { Vars } from "../inventory/model.js";
 import { becomeFor, connectionVars } from "./connect.js";
+import { warmPlayHelpers } from "./warm-helpers.js";
 import type { RunContext } from "./context.js";
 import type { HostResult, HostStatus, TaskInfo } from "./events.js";
 import type { HostState } from "./host-state.js";
@@ -286,6 +287,8 @@ async function attempt(
   const kw = task.effective;
   const target = module.controllerOnly ? undefined : await connectionFor(scope, templar, vars);
   const become = becomeFor(target?.templar ?? templar, (k) => k in (target?.vars ?? vars), kw, run.options);
+  if (target && !target.delegatedTo)
+    warmPlayHelpers(scope.play, host.name, target.conn, target.templar, (k) => k in target.vars);
   const environment: Record<string, string> = {};
   for (const env of kw.environment) {
     const e = templar.template(env);

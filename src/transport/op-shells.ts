@@ -70,6 +70,20 @@ export class OpShells {
   }
 
   /**
+   * Starts this identity's helper now if it has none, so that its first operation finds it ready (the engine
+   * warms the identities a play will use at its first task; engine/warm-helpers.ts). Starting one that turns out
+   * unusable changes nothing: operations then take channels, as they would have.
+   */
+  warm(become: Become | undefined): void {
+    if (this.disabled) return;
+    const key = identity(become);
+    if (this.entries.has(key) || this.entries.size >= this.opts.maxHelpers) return;
+    const entry: Entry = { launches: 0 };
+    this.entries.set(key, entry);
+    this.launch(key, become, entry);
+  }
+
+  /**
    * Like `free`, but while this identity's helper is starting, waits for it (a while at most): an operation that
    * goes through the helper saves the host an sshd session and a sudo, more than the wait costs (a few ms).
    */

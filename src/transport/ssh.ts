@@ -354,6 +354,10 @@ export class SshConnection implements Connection {
     }
   }
 
+  warm(become?: Become): void {
+    if (this.alive) this.helpers.warm(become);
+  }
+
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const script = putScript(path, opts, Buffer.byteLength(content));
     const out = await this.runScript(script, { become: opts.become, input: content });

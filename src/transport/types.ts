@@ -72,6 +72,8 @@ export interface Connection {
    * runs on this connection, or it is busy): the caller then asks the same question with `exec`.
    */
   python?(code: string, opts?: { become?: Become }): Promise<ExecResult | undefined>;
+  /** Gets ready to run operations as `become` (starts its helper) without running any: a hint, never an error. */
+  warm?(become?: Become): void;
   /** Starts a program and hands back its stdin/stdout as a stream (e.g. a database client relayed by the host). */
   execStream(command: string, opts?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<ExecStream>;
   /** A TCP stream to host:port as seen from the remote host (SSH direct-tcpip). */

@@ -1,0 +1,52 @@
+/**
+ * A host's operation helpers for the play's other become identities, started at its first task in the play. A
+ * helper costs its identity's first operation a sudo and a Python start (~20 ms on a busy host); started early it
+ * is ready when that operation comes (the `creates:` check of a `become_user: backup` command, say) and its start
+ * overlaps the tasks before. Which identities: those the play's tasks name (pre_tasks, roles, tasks, post_tasks,
+ * as the tag selection leaves them), worked out with the host's variables. Warming is only a hint to the
+ * connection (Connection.warm): an identity that cannot start a helper just goes on using channels.
+ */
+import { shouldRun } from "../playbook/tags.js";
+import type { EffectiveKeywords, Play } from "../playbook/types.js";
+import type { Connection } from "../transport/types.js";
+import { becomeFor, type ValueResolver } from "./connect.js";
+import { flattenTasks } from "./handlers.js";
+import type { RunOptions } from "./options.js";
+import type { PlayState } from "./play-state.js";
+
+type BecomeKeywords = Pick<EffectiveKeywords, "become" | "become_user" | "become_flags">;
+
+/** The distinct become keywords of the play's static tasks that the run's tags select. */
+function playBecomeKeywords(play: Play, options: RunOptions): BecomeKeywords[] {
+  const seen = new Map<string, BecomeKeywords>();
+  const tasks = flattenTasks([...play.pre_tasks, ...play.roleBlocks, ...play.tasks, ...play.post_tasks]);
+  for (const t of tasks) {
+    if (t.dynamic || t.action === "meta" || !shouldRun(t.effective.tags, options.tags)) continue;
+    const { become, become_user, become_flags } = t.effective;
+    const kw = { become, become_user, become_flags };
+    seen.set(JSON.stringify(kw), kw);
+  }
+  return [...seen.values()];
+}
+
+/** Once per host and play (batch): asks `conn` to start the helpers of the play's become identities. */
+export function warmPlayHelpers(
+  ps: PlayState,
+  host: string,
+  conn: Connection,
+  t: ValueResolver,
+  has: (name: string) => boolean,
+): void {
+  if (!conn.warm) return;
+  let first = false;
+  ps.memo(`warm-helpers\0${host}`, () => (first = true));
+  if (!first) return;
+  const options = ps.run.options;
+  for (const kw of ps.memo("become-keywords", () => playBecomeKeywords(ps.play, options))) {
+    try {
+      conn.warm(becomeFor(t, has, kw, options));
+    } catch {
+      // A become_user that does not template for this host: its task will say so when it runs.
+    }
+  }
+}
