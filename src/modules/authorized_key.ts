@@ -1,15 +1,16 @@
 /**
  * ansible.posix.authorized_key: adds or removes SSH keys (one or several lines) in a user's authorized_keys, with
  * key_options, comment and exclusive, writing the file Ansible writes (its parse/serialize rules live in
- * util/authorized-keys.ts). One probe reads the user and the file; a change is one script that makes ~/.ssh (0700)
+ * util/authorized-keys.ts). One probe reads the user and the file (util/authorized-key-probe.ts); a change is one script that makes ~/.ssh (0700)
  * and the file (0600) owned by the user, as Ansible's keyfile() does, then replaces the file atomically.
  */
 import type { Module, ModuleResult } from "./types.js";
-import { b64, fromB64, parsePasswd } from "./util/accounts.js";
+import { fromB64, parsePasswd } from "./util/accounts.js";
+import { authorizedKeyProgram, authorizedKeyScript } from "./util/authorized-key-probe.js";
 import { enforce, InvalidKeyError } from "./util/authorized-keys.js";
 import { ModuleFailure } from "./util/failure.js";
 import { PROBE_FUNCTIONS } from "./util/probe.js";
-import { pathWord, quote } from "./util/shell.js";
+import { pathWord } from "./util/shell.js";
 import { writeScript } from "./util/write-file.js";
 
 interface AuthorizedKeyArgs {
@@ -50,15 +51,10 @@ export const authorizedKey: Module<AuthorizedKeyArgs> = {
       throw new ModuleFailure(
         `Error getting key from: ${a.key} (infra does not fetch keys from URLs; read them with a lookup)`,
       );
-    const file = a.path != null ? pathWord(a.path) : `"$_home/.ssh/authorized_keys"`;
-    const probe = [
-      `_pw=$(getent passwd -- ${quote(a.user)}); printf '%s' "$_pw" | base64 -w0; echo`,
-      `_home=$(printf '%s' "$_pw" | cut -d: -f6)`,
-      `_k=${file}; printf '%s' "$_k" | base64 -w0; echo`,
-      `realpath -m -- "$_k" | base64 -w0; echo`,
-      b64(`if [ -f "$_k" ]; then cat -- "$_k"; fi`),
-    ].join("\n");
-    const r = await ctx.conn.exec(probe, { become: ctx.become });
+    const q = { user: a.user, ...(a.path != null ? { path: a.path } : {}) };
+    const r =
+      (await ctx.conn.python?.(authorizedKeyProgram(q), { become: ctx.become })) ??
+      (await ctx.conn.exec(authorizedKeyScript(q), { become: ctx.become }));
     const lines = r.stdout.split("\n");
     if (r.rc !== 0 || lines.length < 4)
       throw new ModuleFailure(`could not read the keys of ${a.user}: ${r.stderr.trim() || `rc ${r.rc}`}`);
@@ -72,7 +68,7 @@ export const authorizedKey: Module<AuthorizedKeyArgs> = {
       throw new ModuleFailure(`Failed to lookup user ${a.user}: "getpwnam(): name not found: '${a.user}'"`);
     }
     const keyfile = fromB64(lines[1]);
-    const target = a.follow ? fromB64(lines[2]) : keyfile;
+    const target = a.follow ? fromB64(lines[2]).replace(/\n$/, "") : keyfile; // realpath ends its line
     const existing = fromB64(lines[3]);
 
     let content: string | undefined;

@@ -1,7 +1,7 @@
 /**
- * Python that every program run inside the operation helper starts with (the probes, the user module's facts,
- * fact gathering): text to bytes, path arguments as pathWord writes them, and the passwd and `id` lines as getent
- * and id print them.
+ * Python that every program run inside the operation helper starts with (the probes, the user and authorized_key
+ * modules' facts, fact gathering): text to bytes, path arguments as pathWord writes them, and the passwd and `id`
+ * lines as getent and id print them.
  */
 export const PY_COMMON = `
 import os, pwd, grp
@@ -15,6 +15,13 @@ def P(t):
 def passwd_line(e):
     return b":".join([B(e.pw_name), B(e.pw_passwd), b"%d" % e.pw_uid, b"%d" % e.pw_gid, B(e.pw_gecos),
         B(e.pw_dir), B(e.pw_shell)])
+def getent_passwd(name):
+    # getent passwd NAME's line without its newline, or b"": a key of digits only is a uid
+    try:
+        e = pwd.getpwuid(int(name)) if name.isdigit() and name.isascii() else pwd.getpwnam(name)
+    except (KeyError, ValueError, OverflowError):
+        return b""
+    return passwd_line(e)
 def id_line():
     # id's line: a name in parentheses where the id has one, the primary group first among the groups
     def named(i, lookup):

@@ -21,13 +21,6 @@ def dirname(p):
     return (p[:i].rstrip(b"/") or b"/") if i >= 0 else b"."
 def num(n):
     return b"" if n == -1 else b"%d" % n
-def passwd(name):
-    # getent passwd: a key of digits only is a uid
-    try:
-        e = pwd.getpwuid(int(name)) if name.isdigit() and name.isascii() else pwd.getpwnam(name)
-    except (KeyError, ValueError, OverflowError):
-        return b""
-    return passwd_line(e)
 def shadow(name):
     # getent shadow's line (glibc putspent), or nothing (no such user, or not allowed to read it)
     try:
@@ -50,7 +43,7 @@ def groups():
 def quote(b):
     return "'" + b.decode("utf-8", "surrogateescape").replace("'", "'\\\\''") + "'"
 def run(name, home, key_file, key_abs):
-    pw = passwd(name)
+    pw = getent_passwd(name)
     ph = pw.split(b":")[5] if pw.count(b":") >= 6 else b""
     h = P(home) if home is not None else ph
     k = P(key_file) if key_abs else ph + b"/" + B(key_file)
