@@ -7,7 +7,8 @@
 import type { AptArgs } from "../apt.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "./failure.js";
-import { capture, readFacts, text } from "./service-state.js";
+import { capture, parseFacts, readFacts, text, type Facts } from "./service-state.js";
+import { aptStateProgram } from "./apt-state-python.js";
 import { fnmatch, parsePolicy, type Policy } from "./deb-version.js";
 import { quote } from "./shell.js";
 
@@ -46,13 +47,17 @@ export function policyOnlyForMissing(a: AptArgs, specs: string[]): boolean {
 /** dpkg-query's lines "name<TAB>status<TAB>version" include one whose status (3 letters) is not "?i?". */
 const SOME_NOT_INSTALLED = `*"	"?[!i]?"	"*`;
 
-export async function readState(
-  ctx: ModuleContext,
-  a: AptArgs,
+/** The shell script that reads the state (and updates the cache when due, unless in check mode). */
+export function aptStateScript(
+  a: Pick<
+    AptArgs,
+    "cache_valid_time" | "update_cache_retries" | "update_cache_retry_max_delay" | "lock_timeout"
+  >,
   names: string[],
   wantUpdate: boolean,
-  policyIfMissing = false,
-) {
+  check: boolean,
+  policyIfMissing: boolean,
+): string[] {
   const n = names.map(quote).join(" ");
   const lines = [
     ENV,
@@ -62,7 +67,7 @@ export async function readState(
   ];
   if (wantUpdate) {
     lines.push(`if [ $((_s + ${a.cache_valid_time})) -lt $(date +%s) ]; then echo "due 1"; fi`);
-    if (!ctx.check) {
+    if (!check) {
       // Retries with exponential backoff (capped), as Ansible's cache update loop.
       const delays = Array.from({ length: Math.max(0, a.update_cache_retries - 1) }, (_, i) =>
         Math.min(2 ** i, a.update_cache_retry_max_delay),
@@ -85,7 +90,37 @@ export async function readState(
       );
     lines.push(capture("auto", `apt-mark showauto ${n}`));
   }
-  const f = await readFacts(ctx, lines);
+  return lines;
+}
+
+/**
+ * The facts the decision needs: from the Python twin where it can answer (a present-state read of names without
+ * an architecture, the usual no-change case), else from the shell script.
+ */
+async function readAptFacts(
+  ctx: ModuleContext,
+  a: AptArgs,
+  names: string[],
+  wantUpdate: boolean,
+  policyIfMissing: boolean,
+): Promise<Facts> {
+  if ((policyIfMissing || !names.length) && names.every((x) => !x.includes(":"))) {
+    const q = { names, wantUpdate, cacheValidTime: a.cache_valid_time, check: !!ctx.check };
+    const r = await ctx.conn.python?.(aptStateProgram(q), { become: ctx.become });
+    const f = r?.rc === 0 ? parseFacts(r.stdout) : undefined;
+    if (f && !f.has("fallback")) return f;
+  }
+  return readFacts(ctx, aptStateScript(a, names, wantUpdate, !!ctx.check, policyIfMissing));
+}
+
+export async function readState(
+  ctx: ModuleContext,
+  a: AptArgs,
+  names: string[],
+  wantUpdate: boolean,
+  policyIfMissing = false,
+) {
+  const f = await readAptFacts(ctx, a, names, wantUpdate, policyIfMissing);
   if (f.has("noapt"))
     throw new ModuleFailure(
       `Failed to find required executable "apt-get" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,

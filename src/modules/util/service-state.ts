@@ -37,8 +37,13 @@ export async function readFacts(ctx: ModuleContext, script: string[]): Promise<F
   const r = await ctx.conn.exec(`${script.join("\n")}\nexit 0`, { become: ctx.become });
   if (r.rc !== 0)
     throw new ModuleFailure(`could not read the state of ${ctx.host}: ${r.stderr.trim() || `rc ${r.rc}`}`);
+  return parseFacts(r.stdout);
+}
+
+/** `key value` lines (the first space separates them) as a map. */
+export function parseFacts(stdout: string): Facts {
   const facts: Facts = new Map();
-  for (const line of r.stdout.split("\n")) {
+  for (const line of stdout.split("\n")) {
     const sp = line.indexOf(" ");
     if (sp > 0) facts.set(line.slice(0, sp), line.slice(sp + 1));
   }
