@@ -1,11 +1,13 @@
 /**
  * ansible.builtin.known_hosts: adds, replaces or removes a host's key in a known_hosts file by Ansible's rules:
  * ssh-keygen -F finds the host's entries (hashed or not); the same key means no change, another key of the same
- * type is replaced in place of its line, a new type is appended. One probe reads the file, checks that the key
+ * type is replaced in place of its line, a new type is appended. One probe (util/known-hosts-probe.ts: Python in
+ * the operation helper, the shell script where only ssh-keygen can answer) reads the file, checks that the key
  * names the host, and runs the search; a change is one atomic write (or `ssh-keygen -R` to drop a whole host).
  */
 import type { Module, ModuleResult } from "./types.js";
-import { b64, captured, fromB64, readCaptured } from "./util/accounts.js";
+import { fromB64, readCaptured } from "./util/accounts.js";
+import { knownHostsProgram, knownHostsScript } from "./util/known-hosts-probe.js";
 import { ModuleFailure } from "./util/failure.js";
 import { afterText, hashHostKey, searchOutput, type Search } from "./util/known-hosts.js";
 import { PROBE_FUNCTIONS } from "./util/probe.js";
@@ -42,25 +44,12 @@ export const knownHosts: Module<KnownHostsArgs> = {
         "Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.",
       );
 
-    const h = quote(host);
-    const probe = [
-      `_p=${pathWord(a.path)}; printf '%s' "$_p" | base64 -w0; echo`,
-      `if [ -e "$_p" ]; then echo 1; else echo 0; fi`,
-      `if [ -d "$(dirname -- "$_p")" ]; then echo 1; else echo 0; fi`,
-      `umask`,
-      `if [ -e "$_p" ]; then stat -L -c %a -- "$_p"; else echo; fi`,
-      b64(`if [ -f "$_p" ]; then cat -- "$_p"; fi`),
-      // sanity_check: the key, alone in a file, must answer to the host name.
-      key
-        ? b64(
-            `_t=$(mktemp) && printf '%s' ${quote(key)} >"$_t" && ssh-keygen -F ${h} -f "$_t"; rm -f -- "$_t"`,
-          )
-        : `echo`,
-      `if [ -e "$_p" ]; then`,
-      captured(`ssh-keygen -F ${h} -f "$_p"`),
-      `else printf 'x\\n\\n\\n'; fi`,
-    ].join("\n");
-    const r = await ctx.conn.exec(probe, { become: ctx.become });
+    const q = { path: a.path, host, key };
+    const py = await ctx.conn.python?.(knownHostsProgram(q), { become: ctx.become });
+    const r =
+      py && py.rc === 0 && py.stdout !== "fallback\n"
+        ? py
+        : await ctx.conn.exec(knownHostsScript(q), { become: ctx.become });
     const lines = r.stdout.split("\n");
     if (r.rc !== 0 || lines.length < 10)
       throw new ModuleFailure(`could not read ${a.path}: ${r.stderr.trim() || `rc ${r.rc}`}`);
@@ -100,7 +89,9 @@ export const knownHosts: Module<KnownHostsArgs> = {
 
     if (s.found && !key && a.state === "absent") {
       // The whole host goes: ssh-keygen -R (which keeps a .old copy, as with Ansible).
-      const rm = await ctx.conn.exec(`ssh-keygen -R ${h} -f ${pathWord(path)}`, { become: ctx.become });
+      const rm = await ctx.conn.exec(`ssh-keygen -R ${quote(host)} -f ${pathWord(path)}`, {
+        become: ctx.become,
+      });
       if (rm.rc !== 0)
         throw new ModuleFailure(rm.stderr.trim() || `rc ${rm.rc}`, {
           cmd: `ssh-keygen -R ${host} -f ${path}`,
