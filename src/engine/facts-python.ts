@@ -1,13 +1,14 @@
 /**
  * The fact script's `key=value` lines, printed by Python inside the host's operation helper: /proc, /sys and
- * /etc read directly and the user looked up through pwd, so only `ip -4 -o addr show` starts a program (the shell
- * script starts about ten). parseFacts reads both. The default route comes from /proc/net/route, written the way
+ * /etc read directly, the user looked up through pwd and the IPv4 addresses dumped over rtnetlink, so no program
+ * starts (the shell script starts about ten; `ip -4 -o addr show` remains the fallback where netlink is refused).
+ * parseFacts reads both. The default route comes from /proc/net/route, written the way
  * parseFacts reads `ip route`'s line ("default via <gateway> dev <device>").
  */
 import { PY_COMMON } from "../modules/util/py-common.js";
 
 const PROGRAM = String.raw`
-import time, struct
+import time, struct, socket
 def first(path):
     try:
         with open(path, "rb") as f:
@@ -102,7 +103,46 @@ if b" dev " in route:
         v = first(b"/sys/class/net/" + dev + b"/" + f)
         if v is not None:
             put(k, v)
-rc, addrs, _ = sh("ip -4 -o addr show 2>/dev/null", b"")
+def ipv4_lines():
+    # ip -4 -o addr show's lines, as far as parseFacts reads them, from one RTM_GETADDR dump: "IDX: NAME    inet
+    # LOCAL/PLEN brd BRD" (or "inet LOCAL peer ADDRESS/PLEN" on a point-to-point link), grouped by interface index
+    # as ip prints them (links in index order, each link's addresses in the kernel's order)
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    try:
+        s.bind((0, 0))
+        s.send(struct.pack("=IHHIIBBBBI", 24, 22, 0x301, 1, 0, socket.AF_INET, 0, 0, 0, 0))
+        found = []
+        while True:
+            data, off = s.recv(1 << 16), 0
+            while off + 16 <= len(data):
+                ln, typ = struct.unpack_from("=IH", data, off)
+                if typ == 3:
+                    found.sort(key=lambda x: x[0])
+                    return [l for _, l in found]
+                if typ == 2 or ln < 16:
+                    raise OSError("netlink refused the address dump")
+                if typ == 20 and ln >= 24:
+                    plen, idx = data[off + 17], struct.unpack_from("=I", data, off + 20)[0]
+                    a, p = {}, off + 24
+                    while p + 4 <= off + ln:
+                        alen, atyp = struct.unpack_from("=HH", data, p)
+                        if alen < 4:
+                            break
+                        a[atyp] = socket.inet_ntoa(data[p + 4:p + 8]).encode() if alen == 8 else None
+                        p += (alen + 3) & ~3
+                    local, addr = a.get(2) or a.get(1), a.get(1) or a.get(2)
+                    if local:
+                        peer = b" peer " + addr if addr != local else b""
+                        brd = b" brd " + a[4] if a.get(4) else b""
+                        name = B(socket.if_indextoname(idx))
+                        found.append((idx, b"%d: %s    inet %s%s/%d%s" % (idx, name, local, peer, plen, brd)))
+                off += (ln + 3) & ~3
+    finally:
+        s.close()
+try:
+    addrs = b"\n".join(ipv4_lines())
+except OSError:
+    rc, addrs, _ = sh("ip -4 -o addr show 2>/dev/null", b"")
 for l in addrs.split(b"\n"):
     if l:
         put("addr", l)
