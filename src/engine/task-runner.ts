@@ -274,6 +274,8 @@ async function connectionFor(
   return { conn, templar, vars };
 }
 
+const ACCOUNT_MODULES = new Set(["user", "group"]);
+
 async function attempt(
   scope: Scope,
   templar: Templar,
@@ -313,6 +315,9 @@ async function attempt(
   for (let n = 0; n <= retries; n++) {
     try {
       result = await runModule(module, args, ctx);
+      // A changed account (home, groups) is seen by the next sudo, not by a helper started before the change.
+      if (target && result.changed && !check && ACCOUNT_MODULES.has(module.name))
+        target.conn.refreshBecome?.();
     } catch (e) {
       if (target && !(e instanceof UnreachableError)) await confirmReachable(target.conn);
       throw e;

@@ -100,6 +100,20 @@ export class OpShells {
   }
 
   /**
+   * Retires the helpers started under sudo (or another become method): each one holds its identity's account as
+   * it was when it started (HOME, groups), so after a user or group change the next operation of that identity
+   * starts a fresh one, as every Ansible task starts its own sudo. The login user's helper stays, as Ansible's
+   * persistent SSH connection does.
+   */
+  restartBecome(): void {
+    for (const [key, e] of this.entries) {
+      if (key === identity(undefined)) continue;
+      e.shell?.closeWhenIdle();
+      this.entries.delete(key);
+    }
+  }
+
+  /**
    * Closes every helper and uses channels only from now on (the server needs the sessions they hold). With
    * `drain`, an operation a helper is running finishes first.
    */

@@ -358,6 +358,10 @@ export class SshConnection implements Connection {
     if (this.alive) this.helpers.warm(become);
   }
 
+  refreshBecome(): void {
+    this.helpers.restartBecome();
+  }
+
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const script = putScript(path, opts, Buffer.byteLength(content));
     const out = await this.runScript(script, { become: opts.become, input: content });

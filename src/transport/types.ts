@@ -74,6 +74,8 @@ export interface Connection {
   python?(code: string, opts?: { become?: Become }): Promise<ExecResult | undefined>;
   /** Gets ready to run operations as `become` (starts its helper) without running any: a hint, never an error. */
   warm?(become?: Become): void;
+  /** Accounts changed (a user or group task): become identities get fresh helpers from the next operation. */
+  refreshBecome?(): void;
   /** Starts a program and hands back its stdin/stdout as a stream (e.g. a database client relayed by the host). */
   execStream(command: string, opts?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<ExecStream>;
   /** A TCP stream to host:port as seen from the remote host (SSH direct-tcpip). */

@@ -350,3 +350,41 @@ describe("infra apply: playbook keywords on lab hosts", () => {
     expect(debugMessages(theirs.stdout).sort()).toEqual(debugMessages(r.stdout).sort());
   });
 });
+
+describe("infra apply: accounts changed mid-run", () => {
+  it("a become_user task after the user's home and groups change sees the new ones, as a fresh sudo does", async () => {
+    // Debian's `backup` system user (home /var/backups) is what the course's roles move to /home/backup: a helper
+    // started for it before that change would keep the old HOME.
+    const site = yaml(`
+- hosts: mysql-1
+  become: yes
+  gather_facts: no
+  tasks:
+    - user: { name: infra-acct, home: /var/tmp/infra-acct-old, create_home: yes }
+- hosts: mysql-1
+  become: yes
+  gather_facts: no
+  tasks:
+    - shell: echo "$HOME $(id -Gn)"
+      become_user: infra-acct
+      register: before
+      changed_when: false
+    - group: { name: infra-acct-extra }
+    - user: { name: infra-acct, home: /var/tmp/infra-acct-new, move_home: yes, groups: infra-acct-extra }
+    - shell: echo "$HOME $(id -Gn)"
+      become_user: infra-acct
+      register: after
+      changed_when: false
+    - debug: msg="{{ before.stdout }} | {{ after.stdout }}"
+`);
+    try {
+      const r = await play({ "site.yml": site });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(debugMessages(r.stdout)).toEqual([
+        "mysql-1: /var/tmp/infra-acct-old infra-acct | /var/tmp/infra-acct-new infra-acct infra-acct-extra",
+      ]);
+    } finally {
+      await sshRun("mysql-1", "sudo userdel -r infra-acct; sudo groupdel infra-acct-extra; true");
+    }
+  });
+});
