@@ -44,7 +44,9 @@ echo "## agama tables"
 for t in $(mysql -N -B -e 'SHOW TABLES' agama); do
   echo "$t $(mysql -N -B -e "SELECT COUNT(*) FROM \\\`$t\\\`" agama) $(mysql -N -B -e "CHECKSUM TABLE \\\`$t\\\`" agama)"
 done`,
-  "influx-1": `echo "## influx databases"; influx -execute 'SHOW DATABASES' -format csv
+  // _internal is InfluxDB's own monitoring database: influxd creates it on its first statistics tick, about
+  // ten seconds after it starts, whoever is connected.
+  "influx-1": `echo "## influx databases"; influx -execute 'SHOW DATABASES' -format csv | grep -vx 'databases,_internal'
 echo "## influx users"; influx -execute 'SHOW USERS' -format csv
 echo "## telegraf points"; influx -database telegraf -format csv -execute 'SELECT COUNT(*) FROM /.*/'`,
   backup: "",
