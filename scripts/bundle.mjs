@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * The executable's code as a few ES module files (dist/bundle/) instead of the ~300 files tsc writes to dist/:
- * Node resolves, reads and links every module file it imports, and for `infra apply` that was half of a no-op
- * run's controller time (about 250 ms of 500). The command actions stay separate chunks, loaded on use.
+ * The executable's code as one CommonJS script (dist/bundle/infra.cjs) instead of the ~300 files tsc writes to
+ * dist/: Node resolves, reads and links every module file it imports, and for `infra apply` that was half of a
+ * no-op run's controller time. One script, not ES modules, because Node 20 can cache V8's compiled code only for
+ * scripts (vm.Script's cachedData; it has no compile cache for modules): bin/infra.js keeps that cache beside the
+ * bundle, and compiling ~2 MB of JavaScript was ~75 ms of every run. Commands and database clients still load on
+ * use (esbuild turns their dynamic imports into lazy initialisers).
  * dist/ stays as tsc writes it for the tests and the benchmark, which import single modules from it.
  *
  * ssh2 is bundled too (loading its ~40 files through Node's CommonJS loader cost ~6 ms on every run). Its native
@@ -31,17 +34,15 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: ["src/cli/run.ts"],
-  outdir,
+  outfile: join(outdir, "infra.cjs"),
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   plugins: [nativeAddonsInPlace],
-  // CommonJS dependencies bundled into an ES module still call require() (for built-ins and the addons) and read
-  // __dirname (ssh2's asm.js poly1305 does, to name its own folder).
-  banner: {
-    js: "import { createRequire as __infraRequire } from 'node:module'; import { fileURLToPath as __infraPath } from 'node:url'; const require = __infraRequire(import.meta.url); const __filename = __infraPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-  },
+  // Our modules find the repository's checks/, docs/, lab/ and package.json relative to their own file, two
+  // folders down (dist/<folder>/x.js); the bundle sits two folders down as well.
+  define: { "import.meta.url": "__infraModuleUrl" },
+  banner: { js: 'var __infraModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
