@@ -8,7 +8,7 @@
 // turns caching off. The cache holds code only, never a run's data.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Buffer } from "node:buffer";
+import { Buffer, isAscii } from "node:buffer";
 import { URL, fileURLToPath } from "node:url";
 import { Script, constants } from "node:vm";
 
@@ -25,7 +25,9 @@ try {
 }
 let code;
 try {
-  code = readFileSync(bundle, "utf8");
+  const bytes = readFileSync(bundle);
+  // Latin-1 is a plain copy into a one-byte string; UTF-8 decoding cost ~15 ms more (the same text when ASCII).
+  code = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 } catch (e) {
   process.stderr.write(
     `ERROR! infra is not built (${e.code === "ENOENT" ? `${bundle} is missing` : e.message}).\n`,
