@@ -81,7 +81,14 @@ function diffs(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
   let task = "";
   let pending: string[] = [];
+  // A result printed after its status line ("ok: [h] => {" … "}", as debug's) is not a diff: it would otherwise
+  // join the next host's block, and which host that is depends on the order the hosts finished in.
+  let inResult = false;
   for (const line of stdout.split("\n")) {
+    if (inResult) {
+      inResult = line !== "}";
+      continue;
+    }
     const t = /^(TASK|RUNNING HANDLER) \[(.*)\] \*+$/.exec(line);
     if (t) {
       task = t[2]!;
@@ -99,6 +106,7 @@ function diffs(stdout: string): Record<string, string> {
         .trim();
       if (text) out[`${task} | ${r[2]}`] = text;
       pending = [];
+      inResult = / => \{$/.test(line);
     } else pending.push(line);
   }
   return out;
