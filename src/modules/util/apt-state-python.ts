@@ -8,7 +8,7 @@
  * run: every name installed (dpkg-query's rc 0 and the version table not needed), one dpkg instance per name and no
  * foreign architectures, no dpkg journal pending (dpkg-query would apply it first), and no cache update to run.
  */
-import { PY_COMMON } from "./py-common.js";
+import { PY_COMMON, sharedProgram } from "./py-common.js";
 
 export interface AptStateQuery {
   names: string[];
@@ -122,5 +122,5 @@ export function aptStateProgram(q: AptStateQuery): string {
     q.cacheValidTime,
     q.check ? "True" : "False",
   ];
-  return `${PROGRAM}\nrun(${args.join(", ")})\n`;
+  return sharedProgram(PROGRAM, `run(${args.join(", ")})\n`);
 }

@@ -5,7 +5,7 @@
  * lines inside the host's operation helper, without the dozen programs (getent, cut, realpath, cat, base64…).
  */
 import { b64 } from "./accounts.js";
-import { PY_COMMON } from "./py-common.js";
+import { PY_COMMON, sharedProgram } from "./py-common.js";
 import { pathWord, quote } from "./shell.js";
 
 export interface AuthorizedKeyQuery {
@@ -48,5 +48,5 @@ def run(user, path):
 
 export function authorizedKeyProgram(q: AuthorizedKeyQuery): string {
   const path = q.path === undefined ? "None" : JSON.stringify(q.path);
-  return `${PROGRAM}\nrun(${JSON.stringify(q.user)}, ${path})\n`;
+  return sharedProgram(PROGRAM, `run(${JSON.stringify(q.user)}, ${path})\n`);
 }

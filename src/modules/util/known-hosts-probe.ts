@@ -9,7 +9,7 @@
  * every OpenSSH build knows (ssh-dss, certificates, security keys and short names are left to ssh-keygen).
  */
 import { b64, captured } from "./accounts.js";
-import { PY_COMMON } from "./py-common.js";
+import { PY_COMMON, sharedProgram } from "./py-common.js";
 import { pathWord, quote } from "./shell.js";
 
 export interface KnownHostsQuery {
@@ -173,5 +173,5 @@ def main(path, host, key):
 
 export function knownHostsProgram(q: KnownHostsQuery): string {
   const key = q.key === null ? "None" : JSON.stringify(q.key);
-  return `${PROGRAM}\nmain(${JSON.stringify(q.path)}, ${JSON.stringify(q.host)}, ${key})\n`;
+  return sharedProgram(PROGRAM, `main(${JSON.stringify(q.path)}, ${JSON.stringify(q.host)}, ${key})\n`);
 }

@@ -6,7 +6,7 @@
  *
  * Each question is one expression that yields the bytes of its line(s), without the final newline.
  */
-import { PY_COMMON } from "./py-common.js";
+import { PY_COMMON, sharedProgram } from "./py-common.js";
 
 /** Functions the expressions call; they mirror `_s`, `_f`, `_sf`, `_r`, `_h`, `_uid`, `_gid` of probe.ts. */
 export const PYTHON_PRELUDE = `${PY_COMMON}
@@ -117,5 +117,5 @@ export function pyPath(path: string): string {
 export function pythonProgram(questions: string[], shellScript?: string): string {
   const raw = shellScript === undefined ? "R = []" : `R = q_sh(${JSON.stringify(shellScript)})`;
   const lines = questions.map((q) => `  ${q},`).join("\n");
-  return `${PYTHON_PRELUDE}\n${raw}\nw(b"\\n".join([\n${lines}\n]) + b"\\n")\n`;
+  return sharedProgram(PYTHON_PRELUDE, `${raw}\nw(b"\\n".join([\n${lines}\n]) + b"\\n")\n`);
 }

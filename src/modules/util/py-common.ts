@@ -34,3 +34,11 @@ def id_line():
     return b"uid=%s gid=%s groups=%s" % (named(u, pwd.getpwuid), named(g, grp.getgrgid),
         b",".join(named(x, grp.getgrgid) for x in gs))
 `;
+
+/**
+ * A program for the operation helper in two parts: `shared`, the same text on every call (the functions), which the
+ * helper compiles once and keeps, and `call`, what this call asks (see op-shell.ts). Both run in a fresh namespace.
+ */
+export function sharedProgram(shared: string, call: string): string {
+  return `${shared}\0${call}`;
+}

@@ -6,7 +6,7 @@
  */
 import type { UserFactsQuery } from "./user-facts.js";
 import { SBIN_PATH } from "./accounts.js";
-import { PY_COMMON } from "./py-common.js";
+import { PY_COMMON, sharedProgram } from "./py-common.js";
 
 const PROGRAM = `${PY_COMMON}
 import base64
@@ -73,5 +73,5 @@ export function userFactsProgram(q: UserFactsQuery): string {
   const args = [q.name, q.home ?? null, q.sshFile, isAbs(q.sshFile)].map((v) =>
     v === null ? "None" : typeof v === "boolean" ? (v ? "True" : "False") : JSON.stringify(v),
   );
-  return `${PROGRAM}\nrun(${args.join(", ")})\n`;
+  return sharedProgram(PROGRAM, `run(${args.join(", ")})\n`);
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectSsh, type SshConnection } from "../../../src/transport/ssh.js";
+import { sharedProgram } from "../../../src/modules/util/py-common.js";
 import { startSshdContainer, type SshdContainer } from "./sshd-container.js";
 
 let lab: SshdContainer;
@@ -51,6 +52,33 @@ describe("operation helpers", () => {
     await conn.close();
     // They end with the connection.
     expect(await until(() => helpersOnHost() === 0)).toBe(true);
+  });
+
+  it("compiles a program's shared part once per helper and still runs every call in a fresh namespace", async () => {
+    const conn = await connect();
+    // The call keeps f's code object on sys (which outlives calls) and says whether this run's f has the same one.
+    const shared = "seen = []\ndef f():\n    return 1\n";
+    const call = `import sys
+seen.append(1)
+prev = getattr(sys, "_infra_test_code", None)
+sys._infra_test_code = f.__code__
+w(b"%s %d" % (b"same" if prev is f.__code__ else b"new", len(seen)))`;
+    const run = async (code: string) => {
+      const r = await conn.python(code, { become: { user: "root" } });
+      expect(r, "the helper took it").toBeDefined();
+      return r!;
+    };
+    expect((await run(sharedProgram(shared, call))).stdout).toBe("new 1");
+    expect((await run(sharedProgram(shared, call))).stdout).toBe("same 1");
+    // Another shared text is another program; one sent whole is compiled every time.
+    expect((await run(sharedProgram(`${shared}# other\n`, call))).stdout).toBe("new 1");
+    expect((await run(`${shared}${call}`)).stdout).toBe("new 1");
+    expect((await run(`${shared}${call}`)).stdout).toBe("new 1");
+    const bad = await run(sharedProgram("def g(:\n", "w(b'x')"));
+    expect([bad.rc, bad.stderr]).toEqual([1, expect.stringMatching(/^SyntaxError: /)]);
+    const raised = await run(sharedProgram(shared, "w(b'partial'); raise ValueError('no')"));
+    expect([raised.rc, raised.stdout, raised.stderr]).toEqual([1, "", "ValueError: no"]);
+    await conn.close();
   });
 
   it("fails the operation in flight when its helper dies, and starts a new one for later operations", async () => {
