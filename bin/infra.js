@@ -8,6 +8,7 @@
 // turns caching off. The cache holds code only, never a run's data.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { Buffer, isAscii } from "node:buffer";
 import { URL, fileURLToPath } from "node:url";
 import { Script, constants } from "node:vm";
@@ -17,9 +18,11 @@ const setting = process.env.INFRA_CODE_CACHE;
 const cacheFile = setting === "off" ? undefined : setting || `${bundle}.cache`;
 const rank = ["apply", "check"].includes(process.argv[2] ?? "") ? 2 : 1;
 
+/** The cache's first byte (the rank of the run that wrote it) and V8's data after it; undefined when none. */
 let cached;
 try {
-  if (cacheFile) cached = readFileSync(cacheFile);
+  const file = cacheFile ? readFileSync(cacheFile) : undefined;
+  if (file && file.length > 1) cached = { rank: file[0], data: file.subarray(1) };
 } catch {
   // no cache yet: this run writes one
 }
@@ -41,10 +44,10 @@ try {
 const source = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
 const script = new Script(source, {
   filename: bundle,
-  ...(cached && cached.length > 1 ? { cachedData: cached.subarray(1) } : {}),
+  ...(cached ? { cachedData: cached.data } : {}),
   importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
-const stale = !cached || cached.length < 2 || script.cachedDataRejected === true || cached[0] < rank;
+const stale = !cached || script.cachedDataRejected === true || cached.rank < rank;
 if (cacheFile && stale)
   process.once("exit", () => {
     const tmp = `${cacheFile}.${process.pid}.tmp`;
@@ -56,10 +59,4 @@ if (cacheFile && stale)
     }
   });
 const module = { exports: {} };
-script.runInThisContext()(
-  module.exports,
-  createRequire(bundle),
-  module,
-  bundle,
-  fileURLToPath(new URL("../dist/bundle", import.meta.url)),
-);
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

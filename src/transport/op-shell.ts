@@ -84,21 +84,21 @@ def run(script, data):
     rc = -os.WTERMSIG(st) if os.WIFSIGNALED(st) else os.WEXITSTATUS(st)
     return rc, b"".join(out[r1]), b"".join(out[r2])
 SHARED = {}
+def shared_code(text):
+    c = SHARED.get(text)
+    if c is None:
+        if len(SHARED) >= 32:
+            SHARED.clear()
+        c = SHARED[text] = compile(text, "<shared>", "exec")
+    return c
 def py(code, data):
     out = []
     try:
         g = {"w": out.append, "data": data, "sh": run}
-        shared, nul, call = code.partition(b"\\0")
-        if nul:
-            c = SHARED.get(shared)
-            if c is None:
-                if len(SHARED) >= 32:
-                    SHARED.clear()
-                c = SHARED[shared] = compile(shared, "<shared>", "exec")
-            exec(c, g)
-        else:
-            call = shared
-        exec(call, g)
+        if b"\\0" in code:
+            shared, code = code.split(b"\\0", 1)
+            exec(shared_code(shared), g)
+        exec(code, g)
         return 0, b"".join(out), b""
     except BaseException as e:
         return 1, b"", ("%s: %s" % (type(e).__name__, e)).encode("utf-8", "replace")
