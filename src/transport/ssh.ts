@@ -410,6 +410,25 @@ export class SshConnection implements Connection {
     });
   }
 
+  forwardSocket(path: string): Promise<Duplex> {
+    return new Promise<Duplex>((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
+      this.countSent(0);
+      const unwatch = this.watchDrop(reject);
+      this.client.openssh_forwardOutStreamLocal(path, (err, channel) => {
+        unwatch();
+        if (err)
+          return reject(
+            this.dead ??
+              new InfraError(`${this.host}: could not open a stream to ${path}: ${err.message}`, {
+                cause: err,
+              }),
+          );
+        resolve(channel);
+      });
+    });
+  }
+
   close(): Promise<void> {
     if (this.dead) return Promise.resolve();
     this.helpers.closeAll();

@@ -80,6 +80,8 @@ export interface Connection {
   execStream(command: string, opts?: Omit<ExecOptions, "stdin" | "timeoutMs">): Promise<ExecStream>;
   /** A TCP stream to host:port as seen from the remote host (SSH direct-tcpip). */
   forward?(host: string, port: number): Promise<Duplex>;
+  /** A stream to a unix socket on the host, opened by the login user (SSH's direct-streamlocal, as `ssh -L`). */
+  forwardSocket?(path: string): Promise<Duplex>;
   close(): Promise<void>;
   /** False once the connection was closed or dropped; the pool then opens a new one. */
   readonly alive: boolean;

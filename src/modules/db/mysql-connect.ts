@@ -11,7 +11,7 @@ import { strRepr } from "../../template/values.js";
 import type { ArgSpec } from "../args.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "../util/failure.js";
-import { openRelay, type Relay } from "./relay.js";
+import { openRelay } from "./relay.js";
 
 /** community.mysql's mysql_common_argument_spec. */
 export const MYSQL_COMMON_ARGS: ArgSpec = {
@@ -124,7 +124,7 @@ export async function mysqlConnect(
   );
   const h = relay.header;
   if (!h.ok) {
-    await endRelay(relay);
+    await relay.close();
     // PyMySQL names the host it tried; with a unix socket it has no host and says 'localhost'.
     const shown = args.login_unix_socket ? "localhost" : args.login_host || "localhost";
     throw new MysqlConnectError(
@@ -150,7 +150,7 @@ export async function mysqlConnect(
       dateStrings: true,
     });
   } catch (e) {
-    await endRelay(relay);
+    await relay.close();
     throw new MysqlConnectError(toMysqlError(e), h.config_file, h.config_exists);
   }
   const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString("utf8") : v);
@@ -176,18 +176,9 @@ export async function mysqlConnect(
     literal: (v) => db.escape(v),
     async close() {
       await db.end().catch(() => {});
-      await endRelay(relay);
+      await relay.close();
     },
   };
-}
-
-/** Lets the relay exit on its own (the server closed), then makes sure its channel is gone. */
-async function endRelay(relay: Relay): Promise<void> {
-  relay.stream.end();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([relay.stream.exit.catch(() => {}), new Promise((r) => (timer = setTimeout(r, 2000)))]);
-  clearTimeout(timer);
-  relay.stream.destroy();
 }
 
 /** Ansible's connect failure message (mysql_user and friends). */

@@ -3,15 +3,20 @@
  * running ON the host would: from the host's network, and — for a unix socket — as the become user, which is what
  * MariaDB's unix_socket authentication checks (SO_PEERCRED sees the relay, running as root under `become`).
  *
- * The relay is a small python3 program (Ansible needs python3 on the host anyway; socat may be missing). It reads
- * the MySQL option file the way PyMySQL does (`read_default_file`), connects, prints ONE header line of JSON, then
- * pumps bytes both ways until either side closes. Nothing secret is on its command line: the option file's password
- * comes back in the header, over the SSH channel.
+ * The relay is Python (Ansible needs python3 on the host anyway; socat may be missing; relay-python.ts). It reads
+ * the MySQL option file the way PyMySQL does (`read_default_file`), connects, answers a header of JSON, then pumps
+ * bytes both ways until either side closes. Where the host's operation helper runs as the become user, the helper
+ * does it and the bytes take an SSH streamlocal channel to a socket it listens on: a helper operation and a
+ * channel, where a program of its own cost a channel, sudo and python3's start (~35 ms of the host's CPU, on the
+ * critical path of every mysql_* task). Otherwise, or where sshd forwards no sockets, the program of its own.
+ * Nothing secret is on a command line: the option file's password comes back in the header, over SSH.
  */
+import { type Duplex, PassThrough } from "node:stream";
 import type { ExecStream } from "../../transport/types.js";
 import type { ModuleContext } from "../types.js";
 import { ModuleFailure } from "../util/failure.js";
 import { quote } from "../util/shell.js";
+import { EXEC_RELAY, helperRelayProgram } from "./relay-python.js";
 
 /** Where the relay connects and which option file it reads first (both as the host sees them). */
 export interface RelayTarget {
@@ -43,104 +48,100 @@ export interface RelayHeader {
   host: string;
 }
 
-// PyMySQL's optionfile.Parser: RawConfigParser with keys lower-cased and '_' → '-', surrounding quotes removed.
-const RELAY = String.raw`
-import sys, os, json, socket, getpass, threading, configparser
-a = json.loads(sys.argv[1])
-h = {"ok": False, "config": {}, "config_exists": False, "via": "tcp", "host": a.get("host") or "localhost"}
-try:
-    h["getuser"] = getpass.getuser()
-except Exception:
-    h["getuser"] = ""
-cf = os.path.expanduser(a.get("config_file") or "")
-h["config_file"] = cf
-def unq(v):
-    if v is not None and len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
-        return v[1:-1]
-    return v
-s = None
-try:
-    if cf and os.path.exists(cf):
-        h["config_exists"] = True
-        p = configparser.RawConfigParser(allow_no_value=True)
-        p.optionxform = lambda k: k.lower().replace("_", "-")
-        p.read(cf)
-        if p.has_section("client"):
-            h["config"] = {k: unq(v) for k, v in p.items("client")}
-    if a.get("overrides"):
-        h["host"] = h["config"].get("host") or h["host"]
-        a["port"] = h["config"].get("port") or a.get("port")
-    sock = a.get("socket") or h["config"].get("socket")
-    t = a.get("timeout") or None
-    if sock:
-        h["via"] = "socket"
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(t)
-        s.connect(sock)
-    else:
-        s = socket.create_connection((h["host"], int(a.get("port") or 3306)), t)
-    s.settimeout(None)
-    h["ok"] = True
-except Exception as e:
-    h["error"] = str(e)
-out = sys.stdout.buffer
-out.write((json.dumps(h) + "\n").encode())
-out.flush()
-if not h["ok"]:
-    sys.exit(0)
-def up():
-    try:
-        while True:
-            d = os.read(0, 65536)
-            if not d:
-                break
-            s.sendall(d)
-    except Exception:
-        pass
-    try:
-        s.shutdown(socket.SHUT_WR)
-    except Exception:
-        pass
-threading.Thread(target=up, daemon=True).start()
-try:
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        out.write(d)
-        out.flush()
-except Exception:
-    pass
-`;
-
 export interface Relay {
   header: RelayHeader;
   /** The byte stream to the server (only usable when header.ok). */
-  stream: ExecStream;
+  stream: Duplex;
+  /** Ends the stream and waits (a moment at most) until the relay let go of it. */
+  close(): Promise<void>;
 }
 
 /**
- * Starts the relay as the task's become user and waits for its header line. `meanwhile` runs once the relay is
- * started: the host then needs ~20 ms (sudo, python3) before it answers, time the controller can use.
+ * Starts the relay as the task's become user and waits for its header. `meanwhile` runs once the host is at work
+ * on it: time the controller can use.
  */
 export async function openRelay(
   ctx: ModuleContext,
   target: RelayTarget,
   meanwhile?: () => void,
 ): Promise<Relay> {
-  const args = JSON.stringify({
+  const args = {
     socket: target.socket ?? null,
     host: target.host ?? "localhost",
     port: target.port ?? 3306,
     config_file: target.configFile ?? "",
     timeout: target.connectTimeout ?? null,
     overrides: target.configOverridesDefaults ?? false,
-  });
-  const cmd = `exec python3 -u -c ${quote(RELAY)} ${quote(args)}`;
+  };
+  return (await helperRelay(ctx, args, meanwhile)) ?? (await execRelay(ctx, args, meanwhile));
+}
+
+/** The relay inside the operation helper; undefined where it cannot be (the caller then starts its own). */
+async function helperRelay(
+  ctx: ModuleContext,
+  args: object,
+  meanwhile?: () => void,
+): Promise<Relay | undefined> {
+  const { conn } = ctx;
+  if (!conn.python || !conn.forwardSocket) return undefined;
+  const asked = conn.python(helperRelayProgram(args, ctx.become !== undefined), { become: ctx.become });
+  meanwhile?.();
+  const out = await asked;
+  if (!out || out.rc !== 0) return undefined;
+  let answer: { header: RelayHeader; path?: string };
+  try {
+    answer = JSON.parse(out.stdout) as typeof answer;
+  } catch {
+    return undefined;
+  }
+  const { header, path } = answer;
+  if (!header.ok || path === undefined) return { header, stream: closedStream(), close: async () => {} };
+  let stream: Duplex;
+  try {
+    stream = await conn.forwardSocket(path);
+  } catch {
+    return undefined; // sshd forwards no sockets here (AllowStreamLocalForwarding): the listener times out alone
+  }
+  return { header, stream, close: () => endStream(stream) };
+}
+
+/** The relay as a program of its own, on its own channel; reads its header line. */
+async function execRelay(ctx: ModuleContext, args: object, meanwhile?: () => void): Promise<Relay> {
+  const cmd = `exec python3 -u -c ${quote(EXEC_RELAY)} ${quote(JSON.stringify(args))}`;
   const stream = await ctx.conn.execStream(cmd, { become: ctx.become });
   const header = readHeader(stream, ctx.host);
   meanwhile?.();
-  return { header: await header, stream };
+  return { header: await header, stream, close: () => endExecRelay(stream) };
+}
+
+/** Lets the relay exit on its own (the server closed), then makes sure its channel is gone. */
+async function endExecRelay(stream: ExecStream): Promise<void> {
+  stream.end();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([stream.exit.catch(() => {}), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
+  stream.destroy();
+}
+
+/** Ends our side, waits (2 s at most) for the helper's side to end too, then drops the channel. */
+async function endStream(stream: Duplex): Promise<void> {
+  if (stream.destroyed) return;
+  stream.end();
+  stream.resume(); // the server's last bytes (if any) must not hold the channel open
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    new Promise((r) => stream.once("close", r).once("end", r).once("error", r)),
+    new Promise((r) => (timer = setTimeout(r, 2000))),
+  ]);
+  clearTimeout(timer);
+  stream.destroy();
+}
+
+/** For a header that failed: nothing to read or write. */
+function closedStream(): Duplex {
+  const s = new PassThrough();
+  s.end();
+  return s;
 }
 
 /** Reads up to the first newline, puts any bytes after it back for the next reader. */

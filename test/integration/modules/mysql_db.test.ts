@@ -38,7 +38,7 @@ describe("mysql_db", () => {
     expect(await dbs()).toEqual([]);
   });
 
-  it("creates a list of databases with an encoding, then is unchanged in one round trip", async () => {
+  it("creates a list of databases with an encoding, then is unchanged in two round trips", async () => {
     const r = await db({ name: `${P}a,${P}b`, encoding: "utf8mb4" });
     expect(r).toMatchObject({ changed: true });
     expect(r.executed_commands).toEqual([
@@ -48,7 +48,8 @@ describe("mysql_db", () => {
     expect(await dbs()).toEqual([`${P}a`, `${P}b`]);
     const before = conn.stats.roundTrips;
     expect(await db({ name: [`${P}a`, `${P}b`] })).toMatchObject({ changed: false });
-    expect(conn.stats.roundTrips - before).toBe(1);
+    // The relay in the root helper (one operation), then the channel to its socket (mysql-relay.test.ts).
+    expect(conn.stats.roundTrips - before).toBe(2);
   });
 
   it("dumps with the host's mysqldump (gzip by extension) and imports into another database", async () => {
