@@ -13,6 +13,13 @@ import { Buffer, isAscii } from "node:buffer";
 import { URL, fileURLToPath } from "node:url";
 import { Script, constants } from "node:vm";
 
+// bin/infra moved NODE_EXTRA_CA_CERTS aside so that Node would not load it at start-up; the programs infra starts
+// get it back, and so does the one place that opens TLS (modules/db/influx-client.ts reads the file itself).
+if (process.env.INFRA_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.INFRA_EXTRA_CA_CERTS;
+  delete process.env.INFRA_EXTRA_CA_CERTS;
+}
+
 const bundle = fileURLToPath(new URL("../dist/bundle/infra.cjs", import.meta.url));
 const setting = process.env.INFRA_CODE_CACHE;
 const cacheFile = setting === "off" ? undefined : setting || `${bundle}.cache`;

@@ -12,6 +12,7 @@ import tls from "node:tls";
 import type { InfluxDB } from "influx";
 import type { ArgSpec } from "../args.js";
 import type { ModuleContext } from "../types.js";
+import { trustedCertificates } from "../../util/extra-ca.js";
 import { ModuleFailure } from "../util/failure.js";
 
 /** community.general's InfluxDb.influxdb_argument_spec. */
@@ -74,7 +75,13 @@ export async function influxSession(ctx: ModuleContext, a: InfluxArgs): Promise<
       (ch) => {
         const sock = socketLike(ch);
         if (!a.ssl) return cb(null, sock);
-        const t = tls.connect({ socket: sock, servername: a.hostname, rejectUnauthorized: a.validate_certs });
+        const ca = trustedCertificates(process.env, (m) => ctx.warn(m));
+        const t = tls.connect({
+          socket: sock,
+          servername: a.hostname,
+          rejectUnauthorized: a.validate_certs,
+          ...(ca ? { ca } : {}),
+        });
         t.once("secureConnect", () => cb(null, t));
         t.once("error", (e) => cb(e));
       },
