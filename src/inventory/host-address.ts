@@ -39,6 +39,11 @@ const PATTERNS = {
   hostname: new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, "iu"),
 };
 
+/** LABEL on ASCII text without ranges (no `[`): what inventories nearly always hold, and a match of `hostname`
+ * too. Compiling the Unicode patterns cost a few ms of every run, so they are compiled only when this says no. */
+const ASCII_LABEL = "[A-Za-z0-9_][A-Za-z0-9_-]*(?<![_-])";
+const ASCII_HOSTNAME = new RegExp(`^${ASCII_LABEL}(?:\\.${ASCII_LABEL})*$`);
+
 export class AddressError extends Error {}
 
 /** `parse_address(address, allow_ranges)`: the host part and the port, or an AddressError. */
@@ -51,7 +56,9 @@ export function parseAddress(address: string, allowRanges: boolean): { host: str
       port = Number(m[2]);
     }
   }
-  const ok = [PATTERNS.ipv4, PATTERNS.ipv6, PATTERNS.hostname].some((re) => re.test(address));
+  const ok =
+    ASCII_HOSTNAME.test(address) ||
+    [PATTERNS.ipv4, PATTERNS.ipv6, PATTERNS.hostname].some((re) => re.test(address));
   if (!ok) throw new AddressError(`Not a valid network hostname: ${address}`);
   if (!allowRanges && address.includes("["))
     throw new AddressError("Detected range in host but was asked to ignore ranges");
@@ -130,5 +137,7 @@ export function expandHostPattern(pattern: string): { hosts: string[]; port?: nu
 
 /** Whether a name is an IPv4 or IPv6 address (then `inventory_hostname_short` is the whole name). */
 export function isIpAddress(name: string): boolean {
+  // An IPv6 address has a colon, an IPv4 one (ranges included) exactly three dots: most names are neither.
+  if (!name.includes(":") && name.split(".").length !== 4) return false;
   return PATTERNS.ipv4.test(name) || PATTERNS.ipv6.test(name);
 }

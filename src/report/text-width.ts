@@ -109,6 +109,7 @@ function isWide(cp: number): boolean {
 
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]$/u;
 const CONTROL = /^[\x00-\x1f\x7f-\x9f]$/u;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** Characters Ansible's fallback counts as -1 (BS, DEL, CCH, ESC). */
 const BACKWARD = new Set(["\x08", "\x7f", "\x94", "\x1b"]);
 
@@ -118,6 +119,7 @@ function charWidth(ch: string): number {
 }
 
 export function textWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length; // every character one column: most banners and names
   const chars = [...text];
   if (!chars.some((ch) => CONTROL.test(ch))) return chars.reduce((sum, ch) => sum + charWidth(ch), 0);
   // wcswidth gives up on control characters; this is Ansible's per-character fallback.

@@ -145,6 +145,16 @@ const LITERALS = [
   "0_0",
   "1.5.",
   "[True, None, 'x', -1.5e2]",
+  // Names: ASCII ones are read without the Unicode pattern, the others with it.
+  "True",
+  "Truex",
+  "Trueé",
+  "éTrue",
+  "None_",
+  "_None",
+  "[False, Falseé]",
+  "ünï",
+  "x1é2",
 ];
 
 const SHLEX = [

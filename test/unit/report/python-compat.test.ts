@@ -44,6 +44,41 @@ describe("textwrap.wrap as Python's", () => {
   });
 });
 
+describe("textwrap.wrap as Python's, on ASCII text (its own word classes)", () => {
+  const asciiWord = fc.oneof(
+    fc.constantFrom(
+      "foo",
+      "bar-baz",
+      "x--y",
+      "--",
+      "a-b",
+      "1-2",
+      "co-op's",
+      "_x-",
+      "a1-b2",
+      "end.",
+      "why?--no",
+    ),
+    fc.string({
+      unit: fc.constantFrom("a", "Z", "-", "1", ".", "_", "'", "!", "&", ","),
+      minLength: 1,
+      maxLength: 30,
+    }),
+  );
+  const asciiText = fc
+    .array(fc.tuple(asciiWord, fc.constantFrom(" ", "  ", "\t", "\n")), { minLength: 1, maxLength: 30 })
+    .map((parts) => parts.map(([w, s]) => w + s).join(""));
+
+  it("breaks lines where Python does", () => {
+    const cases = fc.sample(
+      fc.record({ text: asciiText, width: fc.integer({ min: 1, max: 90 }), drop: fc.boolean() }),
+      400,
+    );
+    const expected = reference("wrap", cases);
+    cases.forEach((c, i) => expect(wrap(c.text, c.width, { dropWhitespace: c.drop })).toEqual(expected[i]));
+  });
+});
+
 describe("pythonJson as json.dumps(sort_keys=True, ensure_ascii=False)", () => {
   it("prints the same text, on one line and indented", () => {
     const value = fc.jsonValue({ maxDepth: 3 });
