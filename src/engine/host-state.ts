@@ -42,10 +42,17 @@ export class HostState {
     return !this.failed && !this.unreachable && !this.ended;
   }
 
-  /** Facts as variables: `ansible_facts` and every fact again as `ansible_<name>` (inject_facts_as_vars). */
-  factVars(): Vars {
+  /**
+   * Facts as variables: `ansible_facts` and every fact again as `ansible_<name>` (inject_facts_as_vars). Built
+   * once per facts object (facts are replaced, never changed in place), not for each of a host's tasks.
+   */
+  factVars(): Readonly<Vars> {
+    if (this.factVarsOf?.facts === this.facts) return this.factVarsOf.vars;
     const out: Vars = { ansible_facts: this.facts };
     for (const [k, v] of Object.entries(this.facts)) out[k.startsWith("ansible_") ? k : `ansible_${k}`] = v;
+    this.factVarsOf = { facts: this.facts, vars: out };
     return out;
   }
+
+  private factVarsOf?: { facts: Record<string, unknown>; vars: Vars };
 }
