@@ -11,16 +11,43 @@
 import { sharedProgram } from "../util/py-common.js";
 
 // PyMySQL's optionfile.Parser: RawConfigParser with keys lower-cased and '_' → '-', surrounding quotes removed.
+// _socket rather than socket, getuser rather than getpass, configparser only when there is a file: in the helper,
+// importing socket.py, getpass and configparser was ~8 ms of the host's CPU on every mysql_* task's path.
 const CONNECT = String.raw`
-import os, json, socket, getpass, configparser
+import os, json, _socket
 def unq(v):
     if v is not None and len(v) >= 2 and v[0] == v[-1] and v[0] in "'\"":
         return v[1:-1]
     return v
+def getuser():
+    # getpass.getuser()
+    for k in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        v = os.environ.get(k)
+        if v:
+            return v
+    import pwd
+    return pwd.getpwuid(os.getuid())[0]
+def create_connection(host, port, timeout):
+    # socket.create_connection: each address getaddrinfo gives, in turn; the last one's error when none answers
+    err = None
+    for af, kind, proto, _, sa in _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM):
+        s = None
+        try:
+            s = _socket.socket(af, kind, proto)
+            s.settimeout(timeout)
+            s.connect(sa)
+            return s
+        except OSError as e:
+            err = e
+            if s is not None:
+                s.close()
+    if err is not None:
+        raise err
+    raise OSError("getaddrinfo returns an empty list")
 def relay_connect(a):
     h = {"ok": False, "config": {}, "config_exists": False, "via": "tcp", "host": a.get("host") or "localhost"}
     try:
-        h["getuser"] = getpass.getuser()
+        h["getuser"] = getuser()
     except Exception:
         h["getuser"] = ""
     cf = os.path.expanduser(a.get("config_file") or "")
@@ -29,6 +56,7 @@ def relay_connect(a):
     try:
         if cf and os.path.exists(cf):
             h["config_exists"] = True
+            import configparser
             p = configparser.RawConfigParser(allow_no_value=True)
             p.optionxform = lambda k: k.lower().replace("_", "-")
             p.read(cf)
@@ -41,11 +69,11 @@ def relay_connect(a):
         t = a.get("timeout") or None
         if sock:
             h["via"] = "socket"
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
             s.settimeout(t)
             s.connect(sock)
         else:
-            s = socket.create_connection((h["host"], int(a.get("port") or 3306)), t)
+            s = create_connection(h["host"], int(a.get("port") or 3306), t)
         s.settimeout(None)
         h["ok"] = True
     except Exception as e:
@@ -77,7 +105,7 @@ def up():
     except Exception:
         pass
     try:
-        s.shutdown(socket.SHUT_WR)
+        s.shutdown(_socket.SHUT_WR)
     except Exception:
         pass
 threading.Thread(target=up, daemon=True).start()
@@ -121,7 +149,7 @@ def relay_listen(a):
                 pass
     try:
         os.mkdir(d, 0o700)
-        l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        l = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         l.bind(path)
         l.listen(1)
         if uid is not None:
@@ -137,7 +165,7 @@ def relay_listen(a):
 def relay_pump(l, s, gone):
     try:
         l.settimeout(ACCEPT_S)
-        c = l.accept()[0]
+        c = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM, 0, l._accept()[0])
         c.settimeout(None)
     except OSError:
         s.close()
@@ -156,7 +184,7 @@ def relay_pump(l, s, gone):
                     continue
                 live.remove(r)
                 try:
-                    peer[r].shutdown(socket.SHUT_WR)
+                    peer[r].shutdown(_socket.SHUT_WR)
                 except OSError:
                     pass
     except OSError:

@@ -9,7 +9,7 @@ import { getModule } from "../../../src/modules/registry.js";
 import { runModule } from "../../../src/modules/run.js";
 import { connectSsh, type SshConnection } from "../../../src/transport/ssh.js";
 import { lab, labHost } from "../lab-helpers.js";
-import { sql } from "./db-oracle.js";
+import { ansibleModule, sql } from "./db-oracle.js";
 import { makeCtx, sh } from "./helpers.js";
 
 const P = "infra_t_rl_";
@@ -128,6 +128,26 @@ describe("the database relay", () => {
     );
     expect(a.msg).toBe(b.msg);
   });
+
+  it("fails to reach a closed port or an unknown name with Ansible's message, through either form", async () => {
+    for (const login of [
+      { login_host: "127.0.0.1", login_port: 1 },
+      { login_host: "no-such-host.invalid", login_port: 3306 },
+    ]) {
+      const a = {
+        name: `${P}tcp`,
+        state: "absent",
+        login_user: "root",
+        login_password: "Not-In-Any-Message 7",
+        ...login,
+      };
+      const theirs = await ansibleModule("mysql-1", "community.mysql.mysql_user", a);
+      const [viaHelper, viaProgram] = [await user(helped, a), await user(plain, a)];
+      expect(theirs.failed).toBe(true);
+      expect(viaHelper).toMatchObject({ failed: true, msg: theirs.msg });
+      expect(viaProgram).toMatchObject({ failed: true, msg: theirs.msg });
+    }
+  }, 30_000);
 
   it("takes the program as a become user other than root, where the helper cannot hand a socket to sshd", async () => {
     const before = helped.stats.roundTrips;
