@@ -25,14 +25,22 @@ export interface SshArgSettings {
   keepaliveCountMax?: number;
 }
 
+/** Split texts: every host of a run has the same few (ssh_args, ansible_ssh_common_args), and shell-quote builds
+ * its patterns anew on every call (~0.5 ms each). */
+const splitCache = new Map<string, readonly string[]>();
+
 /** Splits an ssh argument string as a shell would (quotes, escapes), keeping $VARS as written. */
 export function splitSshArgs(text: string, source: string): string[] {
-  return parse(text, (name) => `$${name}`).map((w) => {
+  const known = splitCache.get(text);
+  if (known) return [...known];
+  const words = parse(text, (name) => `$${name}`).map((w) => {
     if (typeof w === "string") return w;
     throw new InfraError(
       `${source}: shell operators are not allowed in ssh arguments: ${JSON.stringify(text)}`,
     );
   });
+  if (splitCache.size < 64) splitCache.set(text, words);
+  return [...words];
 }
 
 function expandHome(p: string): string {

@@ -49,5 +49,13 @@ describe("ssh arguments", () => {
     expect(() => parse("-o StrictHostKeyChecking=maybe")).toThrow(/yes, no or accept-new/);
     expect(() => parse("-o")).toThrow(/needs a value/);
     expect(() => splitSshArgs("-o A=b; rm -rf /", "vars")).toThrow(/vars: shell operators/);
+    expect(() => splitSshArgs("-o A=b; rm -rf /", "again")).toThrow(/again: shell operators/);
+  });
+
+  it("splits a text once per run and hands every caller its own copy", () => {
+    const first = splitSshArgs("-o 'User=a b' -C", "one");
+    expect(first).toEqual(["-o", "User=a b", "-C"]);
+    first.push("-v");
+    expect(splitSshArgs("-o 'User=a b' -C", "two")).toEqual(["-o", "User=a b", "-C"]);
   });
 });
