@@ -6,7 +6,9 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
+  pbkdf2,
   pbkdf2Sync,
   randomBytes,
   timingSafeEqual,
@@ -24,8 +26,45 @@ interface Keys {
   iv: Buffer;
 }
 
+/**
+ * Keys derived ahead of need (warmKeys), by salt and a hash of the password. PBKDF2's 10000 rounds are ~3 ms of
+ * the controller's one thread per vault value, on the path of the first task that reads it; warmed, they run in
+ * libuv's thread pool while the hosts connect. Bounded: only the first values a run reads are warmed.
+ */
+const warmed = new Map<string, Buffer | Promise<void>>();
+const WARM_MAX = 32;
+
+const warmKey = (password: Buffer, salt: Buffer) =>
+  `${salt.toString("hex")}:${createHash("sha256").update(password).digest("hex")}`;
+
+/** Starts deriving the keys for this password and salt in the thread pool; a later decrypt then finds them. */
+export function warmKeys(password: Buffer, salt: Buffer): void {
+  const key = warmKey(password, salt);
+  if (warmed.has(key) || warmed.size >= WARM_MAX) return;
+  warmed.set(
+    key,
+    new Promise<void>((resolve) =>
+      pbkdf2(password, salt, ITERATIONS, 2 * KEY_LENGTH + IV_LENGTH, "sha256", (err, derived) => {
+        if (err) warmed.delete(key);
+        else warmed.set(key, derived);
+        resolve();
+      }),
+    ),
+  );
+}
+
+/** How many warmed keys are ready, once every warm-up started so far has finished (for tests and -vvvv). */
+export async function warmedKeys(): Promise<number> {
+  await Promise.all([...warmed.values()]);
+  return [...warmed.values()].filter((v) => Buffer.isBuffer(v)).length;
+}
+
 function deriveKeys(password: Buffer, salt: Buffer): Keys {
-  const derived = pbkdf2Sync(password, salt, ITERATIONS, 2 * KEY_LENGTH + IV_LENGTH, "sha256");
+  const ready = warmed.size ? warmed.get(warmKey(password, salt)) : undefined;
+  // Not warmed, or still being derived: decryption is synchronous and cannot wait for the pool, so derive here.
+  const derived = Buffer.isBuffer(ready)
+    ? ready
+    : pbkdf2Sync(password, salt, ITERATIONS, 2 * KEY_LENGTH + IV_LENGTH, "sha256");
   return {
     cipherKey: derived.subarray(0, KEY_LENGTH),
     hmacKey: derived.subarray(KEY_LENGTH, 2 * KEY_LENGTH),

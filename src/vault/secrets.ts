@@ -8,8 +8,10 @@ import { locationOf } from "../util/yaml.js";
 import { registerSecret } from "./censor.js";
 import { secretFromFile, secretFromPrompt, type SourceContext } from "./password-sources.js";
 import { promptHidden, type PromptFn } from "./prompt.js";
-import { NO_SECRETS_HINT, checkLabel, decryptBytes, type VaultSecret } from "./vault.js";
-import type { VaultString } from "./vault-string.js";
+import { warmKeys } from "./aes256.js";
+import { parseEnvelope, parsePayload } from "./envelope.js";
+import { NO_SECRETS_HINT, candidateSecrets, checkLabel, decryptBytes, type VaultSecret } from "./vault.js";
+import { watchVaultStrings, type VaultString } from "./vault-string.js";
 
 export interface VaultSecretOptions {
   /** `--vault-id` values in command-line order: `label@source`, or just `source`. */
@@ -60,6 +62,27 @@ export class VaultSecrets {
 
   get size(): number {
     return this.secrets.length;
+  }
+
+  /**
+   * Starts deriving the keys of the vault values parsed so far and of those parsed later (aes256.ts warmKeys),
+   * with the secret decryption will try first: while the hosts connect, not on the first task's path. A value
+   * that does not parse is left to decryption, which says why.
+   */
+  warmKeys(): void {
+    if (!this.secrets.length) return;
+    const seen = new Set<string>();
+    watchVaultStrings((v) => {
+      if (seen.has(v.ciphertext) || seen.size >= 32) return;
+      seen.add(v.ciphertext);
+      try {
+        const envelope = parseEnvelope(v.ciphertext);
+        const first = candidateSecrets(this.secrets, envelope.label, this.idMatch)[0];
+        if (first) warmKeys(first.password, parsePayload(envelope.body).salt);
+      } catch {
+        // decryptString reports it, with the variable's name and place
+      }
+    });
   }
 
   /** Decrypts vault text (a file's content, or a value) named `origin` in messages. */

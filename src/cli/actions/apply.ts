@@ -134,6 +134,7 @@ export async function apply(playbookPaths: string[], flags: ApplyFlags): Promise
     configIdentityList: config.vault_identity_list,
     cwd,
   });
+  secrets.warmKeys();
   const options: RunOptions = {
     ...defaultRunOptions(),
     ...(becomePassword !== undefined ? { becomePassword } : {}),

@@ -184,3 +184,42 @@ describe("VaultSecrets", () => {
     ).toThrow(`Decryption failed (no vault secrets would decrypt) for ${vaulted}`);
   });
 });
+
+describe("warming vault keys", () => {
+  // Fresh modules: the registry of parsed values is the process's, and other tests parse values too.
+  async function fresh() {
+    vi.resetModules();
+    return {
+      ...(await import("../../../src/vault/aes256.js")),
+      ...(await import("../../../src/vault/vault-string.js")),
+      ...(await import("../../../src/vault/secrets.js")),
+      ...(await import("../../../src/vault/vault.js")),
+    };
+  }
+
+  it("derives the keys of parsed values in the thread pool, those parsed later too, and decrypts with them", async () => {
+    const m = await fresh();
+    const secret = { label: "prod", password: Buffer.from("warm-pw") };
+    const other = { label: "dev", password: Buffer.from("other-pw") };
+    const early = new m.VaultString(m.encrypt("early secret", secret, { label: "prod" }));
+    const secrets = new m.VaultSecrets([other, secret]);
+    expect(await m.warmedKeys()).toBe(0);
+    secrets.warmKeys();
+    expect(await m.warmedKeys()).toBe(1);
+    const late = new m.VaultString(m.encrypt("late secret", secret, { label: "prod" }));
+    void new m.VaultString(late.ciphertext); // the same value again (the YAML loader makes two): warmed once
+    expect(await m.warmedKeys()).toBe(2);
+    expect(secrets.decryptString(early)).toBe("early secret");
+    expect(secrets.decryptString(late)).toBe("late secret");
+  });
+
+  it("warms nothing without secrets, and leaves a malformed value to decryption's message", async () => {
+    const m = await fresh();
+    new m.VaultSecrets([]).warmKeys();
+    const bad = new m.VaultString("$ANSIBLE_VAULT;1.1;AES256\nnot hex");
+    const secrets = new m.VaultSecrets([{ label: "default", password: Buffer.from("x") }]);
+    secrets.warmKeys();
+    expect(await m.warmedKeys()).toBe(0);
+    expect(() => secrets.decryptString(bad, "broken")).toThrow(/broken/);
+  });
+});
