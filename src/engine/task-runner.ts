@@ -239,6 +239,21 @@ export function evaluateCondition(t: Templar, cond: unknown, task: Task): boolea
   return t.evaluate(text, { location: task.location });
 }
 
+/**
+ * Whether a task's `when:` holds with the variables known now, for warming helpers (a hint only). Undecidable
+ * (a variable registered later) counts as yes; so does a condition with a lookup, which must not run twice.
+ */
+function mightRunNow(templar: Templar, task: Task): boolean {
+  return task.effective.when.every((c) => {
+    if (typeof c === "string" && /\b(?:lookup|query|q)\s*\(/.test(c)) return true;
+    try {
+      return evaluateCondition(templar, c, task);
+    } catch {
+      return true;
+    }
+  });
+}
+
 async function connectionFor(
   scope: Scope,
   templar: Templar,
@@ -290,7 +305,14 @@ async function attempt(
   const target = module.controllerOnly ? undefined : await connectionFor(scope, templar, vars);
   const become = becomeFor(target?.templar ?? templar, (k) => k in (target?.vars ?? vars), kw, run.options);
   if (target && !target.delegatedTo)
-    warmPlayHelpers(scope.play, host.name, target.conn, target.templar, (k) => k in target.vars);
+    warmPlayHelpers(
+      scope.play,
+      host.name,
+      target.conn,
+      target.templar,
+      (k) => k in target.vars,
+      (t) => mightRunNow(target.templar, t),
+    );
   const environment: Record<string, string> = {};
   for (const env of kw.environment) {
     const e = templar.template(env);

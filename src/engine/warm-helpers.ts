@@ -7,7 +7,7 @@
  * connection (Connection.warm): an identity that cannot start a helper just goes on using channels.
  */
 import { shouldRun } from "../playbook/tags.js";
-import type { EffectiveKeywords, Play } from "../playbook/types.js";
+import type { EffectiveKeywords, Play, Task } from "../playbook/types.js";
 import type { Connection } from "../transport/types.js";
 import { becomeFor, type ValueResolver } from "./connect.js";
 import { flattenTasks } from "./handlers.js";
@@ -15,34 +15,47 @@ import type { RunOptions } from "./options.js";
 import type { PlayState } from "./play-state.js";
 
 type BecomeKeywords = Pick<EffectiveKeywords, "become" | "become_user" | "become_flags">;
+interface Identity {
+  kw: BecomeKeywords;
+  tasks: Task[];
+}
 
-/** The distinct become keywords of the play's static tasks that the run's tags select. */
-function playBecomeKeywords(play: Play, options: RunOptions): BecomeKeywords[] {
-  const seen = new Map<string, BecomeKeywords>();
+/** The distinct become keywords of the play's static tasks that the run's tags select, each with its tasks. */
+function playIdentities(play: Play, options: RunOptions): Identity[] {
+  const seen = new Map<string, Identity>();
   const tasks = flattenTasks([...play.pre_tasks, ...play.roleBlocks, ...play.tasks, ...play.post_tasks]);
   for (const t of tasks) {
     if (t.dynamic || t.action === "meta" || !shouldRun(t.effective.tags, options.tags)) continue;
     const { become, become_user, become_flags } = t.effective;
     const kw = { become, become_user, become_flags };
-    seen.set(JSON.stringify(kw), kw);
+    const key = JSON.stringify(kw);
+    const known = seen.get(key);
+    if (known) known.tasks.push(t);
+    else seen.set(key, { kw, tasks: [t] });
   }
   return [...seen.values()];
 }
 
-/** Once per host and play (batch): asks `conn` to start the helpers of the play's become identities. */
+/**
+ * Once per host and play (batch): asks `conn` to start the helpers of the play's become identities. An identity
+ * whose every task `mightRun` rules out (its `when:` is false with what the host's variables say now) is left
+ * alone: a helper nobody uses costs each host a sudo and a Python start right beside the play's first tasks.
+ */
 export function warmPlayHelpers(
   ps: PlayState,
   host: string,
   conn: Connection,
   t: ValueResolver,
   has: (name: string) => boolean,
+  mightRun: (task: Task) => boolean,
 ): void {
   if (!conn.warm) return;
   let first = false;
   ps.memo(`warm-helpers\0${host}`, () => (first = true));
   if (!first) return;
   const options = ps.run.options;
-  for (const kw of ps.memo("become-keywords", () => playBecomeKeywords(ps.play, options))) {
+  for (const { kw, tasks } of ps.memo("become-identities", () => playIdentities(ps.play, options))) {
+    if (!tasks.some(mightRun)) continue;
     try {
       conn.warm(becomeFor(t, has, kw, options));
     } catch {
