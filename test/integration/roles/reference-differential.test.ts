@@ -47,8 +47,14 @@ describe("reference roles: infra vs ansible-playbook", () => {
     await labUp({ lab: THEIRS });
     // Earlier tests leave extra backup chains on "ref": both labs start from no uploads, so each apply makes one
     // (the roles' marker of a first full backup goes too, or that apply would rightly skip it).
+    // The upload user's authorized_keys goes too: tests that remake a client's backup user give it a new key,
+    // which either tool appends after the old ones, so the file's order would tell the labs' histories apart.
     for (const lab of [OURS, THEIRS]) {
-      await sshRunIn(lab, "backup", "sudo rm -rf /home/student/mysql /home/student/influxdb");
+      await sshRunIn(
+        lab,
+        "backup",
+        "sudo rm -rf /home/student/mysql /home/student/influxdb /home/student/.ssh/authorized_keys",
+      );
       for (const h of ["mysql-1", "influx-1"])
         await sshRunIn(lab, h, "sudo rm -rf /home/backup/.cache/duplicity /home/backup/.*-first-full-backup");
     }
