@@ -19,13 +19,8 @@ import { gatherFacts } from "./facts.js";
 import type { HostState } from "./host-state.js";
 import { flattenTasks, handlerNames } from "./handlers.js";
 import { PlayState } from "./play-state.js";
-import {
-  evaluateCondition,
-  hostResult,
-  runTaskOnHost,
-  unreachableMessage,
-  type TaskOutcome,
-} from "./task-runner.js";
+import { evaluateCondition } from "./conditions.js";
+import { hostResult, runTaskOnHost, unreachableMessage, type TaskOutcome } from "./task-runner.js";
 import { toBool } from "./truth.js";
 import { makeTemplar, taskVars } from "./variables.js";
 import { UnreachableError } from "../transport/errors.js";

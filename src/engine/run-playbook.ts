@@ -8,7 +8,7 @@ import type { RunContext } from "./context.js";
 import type { RecapCounts } from "./events.js";
 import { PlayRunner } from "./play-runner.js";
 import { Templar } from "../template/templar.js";
-import { evaluateCondition } from "./task-runner.js";
+import { evaluateCondition } from "./conditions.js";
 
 export async function runPlaybook(run: RunContext, playbook: Playbook): Promise<number> {
   const started = Date.now();

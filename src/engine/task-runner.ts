@@ -15,6 +15,7 @@ import { UnreachableError } from "../transport/errors.js";
 import type { Connection } from "../transport/types.js";
 import type { Vars } from "../inventory/model.js";
 import { becomeFor, connectionVars } from "./connect.js";
+import { evaluateCondition } from "./conditions.js";
 import { warmPlayHelpers } from "./warm-helpers.js";
 import type { RunContext } from "./context.js";
 import type { HostResult, HostStatus, TaskInfo } from "./events.js";
@@ -225,35 +226,6 @@ function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export function evaluateCondition(t: Templar, cond: unknown, task: Task): boolean {
-  if (typeof cond === "boolean") return cond;
-  if (cond === null || cond === undefined) return true;
-  // A mapping or list written as a condition is not templated text: Ansible uses its truthiness (empty = false).
-  if (Array.isArray(cond)) return cond.length > 0;
-  if (typeof cond === "object" && Object.getPrototypeOf(cond) === Object.prototype)
-    return Object.keys(cond).length > 0;
-  let text = String(cond).trim();
-  // A condition written as a whole template (`when: "{{ x }}"`) is evaluated like the bare expression.
-  const whole = /^\{\{(.*)\}\}$/s.exec(text);
-  if (whole && !whole[1]!.includes("}}")) text = whole[1]!.trim();
-  return t.evaluate(text, { location: task.location });
-}
-
-/**
- * Whether a task's `when:` holds with the variables known now, for warming helpers (a hint only). Undecidable
- * (a variable registered later) counts as yes; so does a condition with a lookup, which must not run twice.
- */
-function mightRunNow(templar: Templar, task: Task): boolean {
-  return task.effective.when.every((c) => {
-    if (typeof c === "string" && /\b(?:lookup|query|q)\s*\(/.test(c)) return true;
-    try {
-      return evaluateCondition(templar, c, task);
-    } catch {
-      return true;
-    }
-  });
-}
-
 async function connectionFor(
   scope: Scope,
   templar: Templar,
@@ -305,14 +277,7 @@ async function attempt(
   const target = module.controllerOnly ? undefined : await connectionFor(scope, templar, vars);
   const become = becomeFor(target?.templar ?? templar, (k) => k in (target?.vars ?? vars), kw, run.options);
   if (target && !target.delegatedTo)
-    warmPlayHelpers(
-      scope.play,
-      host.name,
-      target.conn,
-      target.templar,
-      (k) => k in target.vars,
-      (t) => mightRunNow(target.templar, t),
-    );
+    warmPlayHelpers(scope.play, host.name, target.conn, target.templar, (k) => k in target.vars);
   const environment: Record<string, string> = {};
   for (const env of kw.environment) {
     const e = templar.template(env);

@@ -9,7 +9,9 @@
 import { shouldRun } from "../playbook/tags.js";
 import type { EffectiveKeywords, Play, Task } from "../playbook/types.js";
 import type { Connection } from "../transport/types.js";
-import { becomeFor, type ValueResolver } from "./connect.js";
+import { evaluateCondition } from "./conditions.js";
+import type { Templar } from "../template/templar.js";
+import { becomeFor } from "./connect.js";
 import { flattenTasks } from "./handlers.js";
 import type { RunOptions } from "./options.js";
 import type { PlayState } from "./play-state.js";
@@ -38,16 +40,15 @@ function playIdentities(play: Play, options: RunOptions): Identity[] {
 
 /**
  * Once per host and play (batch): asks `conn` to start the helpers of the play's become identities. An identity
- * whose every task `mightRun` rules out (its `when:` is false with what the host's variables say now) is left
+ * whose every task `mightRunNow` rules out (its `when:` is false with what the host's variables say now) is left
  * alone: a helper nobody uses costs each host a sudo and a Python start right beside the play's first tasks.
  */
 export function warmPlayHelpers(
   ps: PlayState,
   host: string,
   conn: Connection,
-  t: ValueResolver,
+  t: Templar,
   has: (name: string) => boolean,
-  mightRun: (task: Task) => boolean,
 ): void {
   if (!conn.warm) return;
   let first = false;
@@ -55,11 +56,26 @@ export function warmPlayHelpers(
   if (!first) return;
   const options = ps.run.options;
   for (const { kw, tasks } of ps.memo("become-identities", () => playIdentities(ps.play, options))) {
-    if (!tasks.some(mightRun)) continue;
+    if (!tasks.some((task) => mightRunNow(t, task))) continue;
     try {
       conn.warm(becomeFor(t, has, kw, options));
     } catch {
       // A become_user that does not template for this host: its task will say so when it runs.
     }
   }
+}
+
+/**
+ * Whether a task's `when:` holds with the variables known now, for warming helpers (a hint only). Undecidable
+ * (a variable registered later) counts as yes; so does a condition with a lookup, which must not run twice.
+ */
+function mightRunNow(templar: Templar, task: Task): boolean {
+  return task.effective.when.every((c) => {
+    if (typeof c === "string" && /\b(?:lookup|query|q)\s*\(/.test(c)) return true;
+    try {
+      return evaluateCondition(templar, c, task);
+    } catch {
+      return true;
+    }
+  });
 }

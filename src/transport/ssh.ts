@@ -392,37 +392,32 @@ export class SshConnection implements Connection {
   }
 
   forward(host: string, port: number): Promise<Duplex> {
-    return new Promise<Duplex>((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.countSent(0);
-      const unwatch = this.watchDrop(reject);
-      this.client.forwardOut("127.0.0.1", 0, host, port, (err, channel) => {
-        unwatch();
-        if (err)
-          return reject(
-            this.dead ??
-              new InfraError(`${this.host}: could not open a tunnel to ${host}:${port}: ${err.message}`, {
-                cause: err,
-              }),
-          );
-        resolve(channel);
-      });
-    });
+    return this.openForward(`a tunnel to ${host}:${port}`, (cb) =>
+      this.client.forwardOut("127.0.0.1", 0, host, port, cb),
+    );
   }
 
   forwardSocket(path: string): Promise<Duplex> {
+    return this.openForward(`a stream to ${path}`, (cb) =>
+      this.client.openssh_forwardOutStreamLocal(path, cb),
+    );
+  }
+
+  /** Opens a forwarding channel (one round trip); `what` names it in the error. */
+  private openForward(
+    what: string,
+    open: (cb: (err: Error | undefined, channel: Duplex) => void) => void,
+  ): Promise<Duplex> {
     return new Promise<Duplex>((resolve, reject) => {
       if (this.dead) return reject(this.dead);
       this.countSent(0);
       const unwatch = this.watchDrop(reject);
-      this.client.openssh_forwardOutStreamLocal(path, (err, channel) => {
+      open((err, channel) => {
         unwatch();
         if (err)
           return reject(
             this.dead ??
-              new InfraError(`${this.host}: could not open a stream to ${path}: ${err.message}`, {
-                cause: err,
-              }),
+              new InfraError(`${this.host}: could not open ${what}: ${err.message}`, { cause: err }),
           );
         resolve(channel);
       });

@@ -153,8 +153,8 @@ def relay_listen(a):
         l.bind(path)
         l.listen(1)
         if uid is not None:
-            os.chown(path, int(uid), int(os.environ.get("SUDO_GID", "-1")))
-            os.chown(d, int(uid), int(os.environ.get("SUDO_GID", "-1")))
+            for f in (path, d):
+                os.chown(f, int(uid), int(os.environ.get("SUDO_GID", "-1")))
     except BaseException:
         gone()
         s.close()

@@ -114,25 +114,23 @@ async function execRelay(ctx: ModuleContext, args: object, meanwhile?: () => voi
   return { header: await header, stream, close: () => endExecRelay(stream) };
 }
 
-/** Lets the relay exit on its own (the server closed), then makes sure its channel is gone. */
-async function endExecRelay(stream: ExecStream): Promise<void> {
-  stream.end();
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([stream.exit.catch(() => {}), new Promise((r) => (timer = setTimeout(r, 2000)))]);
-  clearTimeout(timer);
-  stream.destroy();
+/** The program's relay: it exits on its own once the server has closed. */
+function endExecRelay(stream: ExecStream): Promise<void> {
+  return endWithin(stream, stream.exit);
 }
 
-/** Ends our side, waits (2 s at most) for the helper's side to end too, then drops the channel. */
-async function endStream(stream: Duplex): Promise<void> {
-  if (stream.destroyed) return;
-  stream.end();
+/** The helper's relay: its side of the channel ends once the server has closed. */
+function endStream(stream: Duplex): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
   stream.resume(); // the server's last bytes (if any) must not hold the channel open
+  return endWithin(stream, new Promise((r) => stream.once("close", r).once("end", r).once("error", r)));
+}
+
+/** Ends our side, waits (2 s at most) for the relay to let go, then makes sure the channel is gone. */
+async function endWithin(stream: Duplex, released: Promise<unknown>): Promise<void> {
+  stream.end();
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    new Promise((r) => stream.once("close", r).once("end", r).once("error", r)),
-    new Promise((r) => (timer = setTimeout(r, 2000))),
-  ]);
+  await Promise.race([released.catch(() => {}), new Promise((r) => (timer = setTimeout(r, 2000)))]);
   clearTimeout(timer);
   stream.destroy();
 }
