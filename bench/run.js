@@ -25,6 +25,7 @@ const { timed, recapTotal } = await import("./lib/measure.js");
 const { summary } = await import("./lib/stats.js");
 const { ensureLab, freshLab, removeLab } = await import("./lib/labs.js");
 const { countRoundTrips } = await import("./lib/round-trips.js");
+const { hostCpuMeter } = await import("./lib/host-cpu.js");
 const S = await import("./lib/scenarios.js");
 const { table, verdicts } = await import("./lib/report.js");
 
@@ -68,13 +69,17 @@ for (const k of ["runs", "big-runs"])
 const log = (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 /** One run of one tool; a failed run is reported and kept out of the medians. */
-async function runTool(tool, c, mode, scenario) {
-  const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env });
+async function runTool(tool, c, mode, scenario, hostCpu) {
+  const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env, hostCpu });
   const changed = recapTotal(r.recap, "changed");
   const expected = mode === "check" ? (scenario.checkExit ?? 0) : 0;
   const bad = r.code !== expected || (mode !== "converge" && changed !== 0);
+  const cpu = [
+    r.controllerCpu !== undefined ? `controller CPU ${r.controllerCpu.toFixed(2)} s` : undefined,
+    r.hostsCpu !== undefined ? `hosts CPU ${r.hostsCpu.toFixed(2)} s` : undefined,
+  ].filter(Boolean);
   log(
-    `${scenario.id} ${mode} ${tool}: ${r.seconds.toFixed(2)} s, rc ${r.code}, changed ${changed}${bad ? "  <-- not counted" : ""}`,
+    `${scenario.id} ${mode} ${tool}: ${r.seconds.toFixed(2)} s, rc ${r.code}, changed ${changed}${cpu.length ? `, ${cpu.join(", ")}` : ""}${bad ? "  <-- not counted" : ""}`,
   );
   if (bad) log((r.stdout + r.stderr).split("\n").slice(-25).join("\n"));
   return bad ? { ...r, seconds: NaN } : r;
@@ -83,7 +88,9 @@ async function runTool(tool, c, mode, scenario) {
 async function scenarioMode(s, mode, runs) {
   const times = { ansible: [], infra: [] };
   const rss = { ansible: [], infra: [] };
+  const cpu = { ansible: { controller: [], hosts: [] }, infra: { controller: [], hosts: [] } };
   let inventory = await ensureLab(s.lab, s.hosts, ROOT);
+  let hostCpu = await hostCpuMeter(s.lab, ROOT);
   if (mode !== "converge") {
     // Untimed: converges hosts that are new (a lab made by this run) and warms both the hosts and the page cache.
     const c = S.infraCommand(s, inventory, "converge");
@@ -93,11 +100,19 @@ async function scenarioMode(s, mode, runs) {
   for (let i = 0; i < runs; i++) {
     const order = i % 2 ? ["infra", "ansible"] : ["ansible", "infra"];
     for (const tool of order) {
-      if (mode === "converge") inventory = await freshLab(s.lab, s.hosts, ROOT);
+      if (mode === "converge") {
+        inventory = await freshLab(s.lab, s.hosts, ROOT);
+        hostCpu = await hostCpuMeter(s.lab, ROOT);
+      }
       const build = tool === "ansible" ? S.ansibleCommand : S.infraCommand;
-      const r = await runTool(tool, build(s, inventory, mode), mode, s);
+      const r = await runTool(tool, build(s, inventory, mode), mode, s, hostCpu);
       times[tool].push(r.seconds);
       if (r.rssMB !== undefined) rss[tool].push(r.rssMB);
+      // CPU of counted runs only, like the times.
+      if (Number.isFinite(r.seconds)) {
+        if (r.controllerCpu !== undefined) cpu[tool].controller.push(r.controllerCpu);
+        if (r.hostsCpu !== undefined) cpu[tool].hosts.push(r.hostsCpu);
+      }
     }
   }
   if (mode === "converge") inventory = await freshLab(s.lab, s.hosts, ROOT);
@@ -114,30 +129,41 @@ async function scenarioMode(s, mode, runs) {
     infraRuns: times.infra,
     ansibleRssMB: rss.ansible.length ? Math.max(...rss.ansible) : undefined,
     infraRssMB: rss.infra.length ? Math.max(...rss.infra) : undefined,
+    ansibleCpu: { controller: summary(cpu.ansible.controller), hosts: summary(cpu.ansible.hosts) },
+    infraCpu: { controller: summary(cpu.infra.controller), hosts: summary(cpu.infra.hosts) },
+    cores: cpus().length,
     roundTrips: rt,
   };
 }
 
-async function grade(s, runs, drills) {
+/** Times `infra check` runs (`command` builds one from the lab's inventory); `hosts` is how many it grades. */
+async function grade(s, runs, label, command, hosts = s.hosts) {
   const inventory = await ensureLab(s.lab, s.hosts, ROOT);
+  const hostCpu = await hostCpuMeter(s.lab, ROOT);
   const times = [];
   const rss = [];
+  const cpu = { controller: [], hosts: [] };
   for (let i = 0; i < runs; i++) {
-    const c = S.gradeCommand(inventory, drills);
-    const r = await timed(c.cmd, c.args, { cwd: ROOT });
+    const c = command(inventory);
+    const r = await timed(c.cmd, c.args, { cwd: ROOT, hostCpu });
     // Exit 1 means "not full marks" (this repository has no backup_restore.md); 2 and up mean it could not run.
     const ok = r.code === 0 || r.code === 1;
     log(
-      `infra check --lab 10${drills ? "" : " --no-drills"}: ${r.seconds.toFixed(2)} s, rc ${r.code}${ok ? "" : "  <-- not counted"}`,
+      `${label}: ${r.seconds.toFixed(2)} s, rc ${r.code}, controller CPU ${r.controllerCpu?.toFixed(2)} s, hosts CPU ${r.hostsCpu?.toFixed(2)} s${ok ? "" : "  <-- not counted"}`,
     );
+    if (!ok) log((r.stdout + r.stderr).split("\n").slice(-25).join("\n"));
     times.push(ok ? r.seconds : NaN);
     if (r.rssMB !== undefined) rss.push(r.rssMB);
+    if (ok && r.controllerCpu !== undefined) cpu.controller.push(r.controllerCpu);
+    if (ok && r.hostsCpu !== undefined) cpu.hosts.push(r.hostsCpu);
   }
   return {
-    hosts: s.hosts,
+    label,
+    hosts,
     time: summary(times),
     runs: times,
     rssMB: rss.length ? Math.max(...rss) : undefined,
+    cpu: { controller: summary(cpu.controller), hosts: summary(cpu.hosts) },
   };
 }
 
@@ -176,6 +202,7 @@ function merged() {
     scenarios: rows,
     grade: results.grade ?? earlier.grade,
     gradeNoDrills: results.gradeNoDrills ?? earlier.gradeNoDrills,
+    gradeCourse: results.gradeCourse ?? earlier.gradeCourse,
     mergedFrom: earlier.date,
   };
 }
@@ -188,8 +215,19 @@ for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
     writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");
   }
   if (s.gradeAfter && hasGrade && !opt["no-grade"]) {
-    results.grade = await grade(s, runs, true);
-    results.gradeNoDrills = await grade(s, runs, false);
+    const check = "infra check --lab 10";
+    results.grade = await grade(s, runs, check, (inv) => S.gradeCommand(inv, true));
+    results.gradeNoDrills = await grade(s, runs, `${check} --no-drills`, (inv) => S.gradeCommand(inv, false));
+    // A course at once: a roster of students graded in parallel. One machine has one lab of 3 course hosts, so
+    // every student of the roster is that lab: the same work on the hosts as as many labs of their own.
+    const course = S.courseRoster(ROOT);
+    results.gradeCourse = await grade(
+      s,
+      Number(opt["big-runs"]),
+      `${check} --no-drills --roster (${course.students} students × ${s.hosts} hosts)`,
+      (inv) => S.courseCommand(course.write(inv)),
+      course.students * s.hosts,
+    );
   }
   if (!opt.keep && s.lab !== S.SCENARIOS[S.SCENARIOS.indexOf(s) + 1]?.lab) await removeLab(s.lab, ROOT);
 }

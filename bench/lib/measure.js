@@ -1,8 +1,9 @@
 /* global Buffer, performance */
 /**
- * One timed run of a command: wall time measured here, peak RSS from GNU time (%M, the largest process of the
- * run's tree), exit code, and the PLAY RECAP counts parsed from the output so a benchmark can tell a no-op run
- * that changed something from one that did not.
+ * One timed run of a command: wall time measured here; peak RSS (%M, the largest process of the run's tree) and
+ * the controller's CPU time (%U + %S, the run's whole process tree: ansible-playbook's forks and ssh processes
+ * too) from GNU time; the lab hosts' CPU time when a meter is given (host-cpu.js); exit code; and the PLAY RECAP
+ * counts parsed from the output so a benchmark can tell a no-op run that changed something from one that did not.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,11 +12,12 @@ import { join } from "node:path";
 
 const GNU_TIME = "/usr/bin/time";
 
-export async function timed(cmd, args, { cwd, env } = {}) {
+export async function timed(cmd, args, { cwd, env, hostCpu } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "infra-bench-"));
   const rssFile = join(dir, "rss");
   const withTime = existsSync(GNU_TIME);
-  const [file, argv] = withTime ? [GNU_TIME, ["-f", "%M", "-o", rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = withTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, cmd, ...args]] : [cmd, args];
+  const hostsBefore = hostCpu?.();
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
     const child = spawn(file, argv, {
@@ -33,13 +35,18 @@ export async function timed(cmd, args, { cwd, env } = {}) {
     );
   });
   const seconds = (performance.now() - started) / 1000;
+  const hostsAfter = hostCpu?.();
+  const hostsCpu =
+    hostsBefore !== undefined && hostsAfter !== undefined ? hostsAfter - hostsBefore : undefined;
   let rssMB;
+  let controllerCpu;
   if (withTime) {
-    const kb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+    const [kb, user, sys] = readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
     if (Number.isFinite(kb)) rssMB = kb / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) controllerCpu = user + sys;
   }
   rmSync(dir, { recursive: true, force: true });
-  return { code, seconds, rssMB, recap: parseRecap(stdout), stdout, stderr };
+  return { code, seconds, rssMB, controllerCpu, hostsCpu, recap: parseRecap(stdout), stdout, stderr };
 }
 
 /** PLAY RECAP lines → {host: {ok, changed, unreachable, failed, skipped, …}}. */

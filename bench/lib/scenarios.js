@@ -2,7 +2,8 @@
  * What the benchmark runs. Each playbook scenario times the same hosts with both tools, alternating which goes
  * first, in three modes: converge (fresh containers before every run), no-op re-run, and --check.
  */
-import { delimiter, dirname } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 
 export const SCENARIOS = [
   {
@@ -61,6 +62,48 @@ export function gradeCommand(inventory, drills = true) {
   return {
     cmd: "bin/infra",
     args: ["check", "-i", inventory, "--lab", "10", "--repo", ".", ...(drills ? [] : ["--no-drills"])],
+    env: { PATH: NODE_FIRST_PATH },
+  };
+}
+
+/**
+ * The course-grading scenario's roster: COURSE_STUDENTS students, each graded on the given inventory with this
+ * repository, 17 × 3 = 51 hosts graded (the issue's 50). `write(inventory)` writes roster.csv and returns its path.
+ */
+export const COURSE_STUDENTS = 17;
+export function courseRoster(root) {
+  const dir = join(root, ".infra/bench-course");
+  return {
+    students: COURSE_STUDENTS,
+    dir,
+    write(inventory) {
+      mkdirSync(dir, { recursive: true });
+      const lines = ["name,inventory,repo"];
+      for (let i = 1; i <= COURSE_STUDENTS; i++)
+        lines.push(`student${String(i).padStart(2, "0")},${inventory},${root}`);
+      const file = join(dir, "roster.csv");
+      writeFileSync(file, lines.join("\n") + "\n");
+      return file;
+    },
+  };
+}
+
+/** Grades the roster with every student at once (--jobs = students), only reading the hosts. */
+export function courseCommand(roster) {
+  return {
+    cmd: "bin/infra",
+    args: [
+      "check",
+      "--roster",
+      roster,
+      "--jobs",
+      String(COURSE_STUDENTS),
+      "--lab",
+      "10",
+      "--no-drills",
+      "--out-dir",
+      join(dirname(roster), "reports"),
+    ],
     env: { PATH: NODE_FIRST_PATH },
   };
 }
