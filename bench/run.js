@@ -28,6 +28,7 @@ const { countRoundTrips } = await import("./lib/round-trips.js");
 const { hostCpuMeter } = await import("./lib/host-cpu.js");
 const S = await import("./lib/scenarios.js");
 const { table, verdicts } = await import("./lib/report.js");
+const { linearSeries, linearTable, linearVerdict } = await import("./lib/linear.js");
 
 const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50]
                          [--modes converge,noop,check] [--no-grade] [--keep] [--merge]`;
@@ -203,13 +204,36 @@ function merged() {
     grade: results.grade ?? earlier.grade,
     gradeNoDrills: results.gradeNoDrills ?? earlier.gradeNoDrills,
     gradeCourse: results.gradeCourse ?? earlier.gradeCourse,
+    linear: results.linear ?? earlier.linear,
     mergedFrom: earlier.date,
   };
 }
+/** The linearity series on the scenario's lab (linear.js). */
+async function linear(s, runs) {
+  const inventory = await ensureLab(s.lab, s.hosts, ROOT);
+  const hostCpu = await hostCpuMeter(s.lab, ROOT);
+  const hostNames = [...readFileSync(inventory, "utf8").matchAll(/^(\S+)\s+ansible_host=/gm)].map(
+    (m) => m[1],
+  );
+  const c = S.infraCommand(s, inventory, "noop");
+  return linearSeries({
+    inventory,
+    hostNames,
+    runs,
+    time: (args) => timed(c.cmd, ["apply", ...args], { cwd: ROOT, env: c.env, hostCpu }),
+    log,
+  });
+}
+
 const hasGrade = existsSync(join(ROOT, "dist/cli/commands/check.js"));
 for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
   const runs = Number(s.big ? opt["big-runs"] : opt.runs);
-  for (const mode of modes) {
+  if (s.kind === "linear") {
+    log(`${s.id}: no-op runs of infra on ${s.hosts} hosts and fewer, ${runs} run(s) each`);
+    results.linear = await linear(s, runs);
+    writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");
+  }
+  for (const mode of s.kind === "linear" ? [] : modes) {
     log(`${s.id}: ${mode}, ${runs} run(s) per tool on ${s.hosts} host(s)`);
     results.scenarios.push(await scenarioMode(s, mode, runs));
     writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");
@@ -234,9 +258,11 @@ for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
 results.machine.loadavgAtEnd = loadavg();
 const final = merged();
 final.verdicts = verdicts(final);
+if (final.linear) final.verdicts.push(linearVerdict(final.linear));
 writeFileSync(RESULTS, JSON.stringify(final, null, 2) + "\n");
 console.log(table(final));
 console.log("");
+if (final.linear) console.log(`${linearTable(final.linear)}\n`);
 for (const v of final.verdicts)
   console.log(`${v.met ? "met   " : "missed"} ${v.scenario} ${v.mode}: ${v.want}, found ${v.found}`);
 if (!hasGrade) console.log("infra check is not built: its scenario was left out");

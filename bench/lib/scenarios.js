@@ -15,6 +15,8 @@ export const SCENARIOS = [
   },
   { id: "scale-3", lab: "bench", hosts: 3, playbook: "bench/scale.yaml" },
   { id: "scale-50", lab: "bench50", hosts: 50, playbook: "bench/scale.yaml", big: true },
+  // infra alone, no-op runs on 10, 25 and 50 of the same hosts, one and two plays (linear.js).
+  { id: "linear", lab: "bench50", hosts: 50, big: true, kind: "linear" },
 ];
 
 export const MODES = ["converge", "noop", "check"];
