@@ -2,10 +2,12 @@
 /**
  * `npm run bench` (after `npm run build`): ansible-playbook against `infra apply` on the same lab hosts, runs of
  * the two tools alternating, for converge from fresh containers, a no-op re-run and a --check run; then
- * `infra check --lab 10`. Prints medians, min–max and ratios, and writes bench/results.json.
+ * `infra check --lab 10` (one student, and a roster of 17 at once), and infra's linearity series (linear.js).
+ * Every run also records the controller's and the lab hosts' CPU time. Prints medians, min–max and ratios, the
+ * targets' verdicts, and writes bench/results.json.
  *
- *   node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50] [--modes converge,noop,check]
- *                     [--no-grade] [--keep] [--merge]
+ *   node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50,linear]
+ *                     [--modes converge,noop,check] [--no-grade] [--keep] [--merge]
  *
  * --merge keeps the other rows of an earlier bench/results.json and replaces only the ones run now.
  */
@@ -30,7 +32,7 @@ const S = await import("./lib/scenarios.js");
 const { table, verdicts } = await import("./lib/report.js");
 const { linearSeries, linearTable, linearVerdict } = await import("./lib/linear.js");
 
-const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50]
+const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50,linear]
                          [--modes converge,noop,check] [--no-grade] [--keep] [--merge]`;
 const options = {
   options: {
