@@ -21,7 +21,7 @@ import {
 import { loadInventory } from "../../../src/inventory/index.js";
 import { ConnectionPool } from "../../../src/transport/index.js";
 import { dropLab, ownLab, type OwnLab } from "../reliability/own-lab.js";
-import { applyReference, parseCronFile, runCronJob } from "../roles/reference-helpers.js";
+import { applyReference, freshBackupChains, parseCronFile, runCronJob } from "../roles/reference-helpers.js";
 
 const LAB = "readonly";
 const HOSTS = ["mysql-1", "influx-1", "backup"];
@@ -141,9 +141,9 @@ describe("infra check only reads the hosts it grades", () => {
 
   beforeAll(async () => {
     lab = await ownLab(LAB, 3);
-    // A lab kept from an earlier run (INFRA_KEEP_LABS=1) starts from empty targets, so the reference playbook makes
-    // a fresh full backup of each service; nothing of an earlier drill may linger either.
-    await rootOn(lab, "backup", "rm -rf /home/student/mysql /home/student/influxdb");
+    // A lab kept from an earlier run (INFRA_KEEP_LABS=1) starts from empty targets and markers, so the reference
+    // playbook makes a fresh full backup of each service; nothing of an earlier drill may linger either.
+    await freshBackupChains((host, command) => rootOn(lab, host, command));
     for (const h of HOSTS) await rootOn(lab, h, "rm -rf /tmp/infra-check-drill.*");
     const applied = await applyReference(lab.inventory);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);

@@ -22,7 +22,12 @@ import { serviceById } from "../../../src/docs/services.js";
 import { ConnectionPool, shellQuote } from "../../../src/transport/index.js";
 import { run } from "../../../src/util/exec.js";
 import { sshRunIn } from "../lab-helpers.js";
-import { applyReference, influxFingerprint, mysqlFingerprint } from "../roles/reference-helpers.js";
+import {
+  applyReference,
+  freshBackupChains,
+  influxFingerprint,
+  mysqlFingerprint,
+} from "../roles/reference-helpers.js";
 
 const LAB = "docs";
 const inventory = () => paths(labHome(LAB)).inventory;
@@ -79,7 +84,7 @@ describe("doc_drill on the rendered backup_restore.md", () => {
   beforeAll(async () => {
     await labUp({ lab: LAB });
     // Fresh chains, so the first apply makes the first full backups the drill downloads.
-    await sshRun("backup", "sudo rm -rf /home/student/mysql /home/student/influxdb");
+    await freshBackupChains((host, command) => sshRun(host, `sudo sh -c ${shellQuote(command)}`));
     // Rows and points of our own, so there is always something the damage below removes and a restore brings back.
     await sshRun(
       "mysql-1",

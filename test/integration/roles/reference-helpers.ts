@@ -13,6 +13,24 @@ export function applyReference(inventory: string, args: string[] = []): Promise<
   });
 }
 
+/**
+ * Root commands that start the reference backups afresh, by host: the backup server's targets go, and so do each
+ * client's first-full markers and duplicity cache. Deleting only the targets is not enough on a lab kept from an
+ * earlier run: its markers say the first full backup was made, the next apply makes none, and the chains stay empty.
+ */
+export const FRESH_BACKUP_CHAINS: Record<string, string> = {
+  backup: "rm -rf /home/student/mysql /home/student/influxdb",
+  "mysql-1": "rm -rf /home/backup/.cache/duplicity /home/backup/.mysql-first-full-backup",
+  "influx-1": "rm -rf /home/backup/.cache/duplicity /home/backup/.influxdb-first-full-backup",
+};
+
+/** FRESH_BACKUP_CHAINS on a lab, through `runAsRoot(host, command)`. */
+export async function freshBackupChains(
+  runAsRoot: (host: string, command: string) => Promise<unknown>,
+): Promise<void> {
+  for (const [host, command] of Object.entries(FRESH_BACKUP_CHAINS)) await runAsRoot(host, command);
+}
+
 export function ansibleReference(inventory: string, args: string[] = []): Promise<RunResult> {
   return run("ansible-playbook", ["-i", inventory, "playbooks/infra.yaml", ...args], {
     cwd: ROOT,

@@ -5,10 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { labUp } from "../../../src/lab/lab.js";
 import { labHome, paths } from "../../../src/lab/files.js";
+import { shellQuote } from "../../../src/transport/index.js";
 import { sshRunIn } from "../lab-helpers.js";
 import { recap } from "../engine/course-helpers.js";
 import {
   applyReference,
+  freshBackupChains,
   influxFingerprint,
   mysqlFingerprint,
   parseCronFile,
@@ -68,7 +70,7 @@ describe("reference roles", () => {
   beforeAll(async () => {
     // A fresh start for what the roles manage (other tests leave the hosts otherwise alone).
     await labUp({ lab: LAB });
-    await sshRun("backup", "sudo rm -rf /home/student/mysql /home/student/influxdb");
+    await freshBackupChains((host, command) => sshRun(host, `sudo sh -c ${shellQuote(command)}`));
     const r = await applyReference(inventory());
     expect(r.code, r.stdout + r.stderr).toBe(0);
   }, 600_000);
