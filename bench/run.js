@@ -71,18 +71,23 @@ for (const k of ["runs", "big-runs"])
     refuse(`--${k} wants a whole number of runs, got ${JSON.stringify(opt[k])}`);
 const log = (m) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
+/** ", controller CPU … s, hosts CPU … s" for a run's log line, with what is known of the two. */
+function cpuLog(r) {
+  const parts = [
+    r.controllerCpu !== undefined ? `controller CPU ${r.controllerCpu.toFixed(2)} s` : undefined,
+    r.hostsCpu !== undefined ? `hosts CPU ${r.hostsCpu.toFixed(2)} s` : undefined,
+  ].filter(Boolean);
+  return parts.length ? `, ${parts.join(", ")}` : "";
+}
+
 /** One run of one tool; a failed run is reported and kept out of the medians. */
 async function runTool(tool, c, mode, scenario, hostCpu) {
   const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env, hostCpu });
   const changed = recapTotal(r.recap, "changed");
   const expected = mode === "check" ? (scenario.checkExit ?? 0) : 0;
   const bad = r.code !== expected || (mode !== "converge" && changed !== 0);
-  const cpu = [
-    r.controllerCpu !== undefined ? `controller CPU ${r.controllerCpu.toFixed(2)} s` : undefined,
-    r.hostsCpu !== undefined ? `hosts CPU ${r.hostsCpu.toFixed(2)} s` : undefined,
-  ].filter(Boolean);
   log(
-    `${scenario.id} ${mode} ${tool}: ${r.seconds.toFixed(2)} s, rc ${r.code}, changed ${changed}${cpu.length ? `, ${cpu.join(", ")}` : ""}${bad ? "  <-- not counted" : ""}`,
+    `${scenario.id} ${mode} ${tool}: ${r.seconds.toFixed(2)} s, rc ${r.code}, changed ${changed}${cpuLog(r)}${bad ? "  <-- not counted" : ""}`,
   );
   if (bad) log((r.stdout + r.stderr).split("\n").slice(-25).join("\n"));
   return bad ? { ...r, seconds: NaN } : r;
@@ -151,9 +156,7 @@ async function grade(s, runs, label, command, hosts = s.hosts) {
     const r = await timed(c.cmd, c.args, { cwd: ROOT, hostCpu });
     // Exit 1 means "not full marks" (this repository has no backup_restore.md); 2 and up mean it could not run.
     const ok = r.code === 0 || r.code === 1;
-    log(
-      `${label}: ${r.seconds.toFixed(2)} s, rc ${r.code}, controller CPU ${r.controllerCpu?.toFixed(2)} s, hosts CPU ${r.hostsCpu?.toFixed(2)} s${ok ? "" : "  <-- not counted"}`,
-    );
+    log(`${label}: ${r.seconds.toFixed(2)} s, rc ${r.code}${cpuLog(r)}${ok ? "" : "  <-- not counted"}`);
     if (!ok) log((r.stdout + r.stderr).split("\n").slice(-25).join("\n"));
     times.push(ok ? r.seconds : NaN);
     if (r.rssMB !== undefined) rss.push(r.rssMB);

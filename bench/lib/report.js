@@ -10,9 +10,19 @@ const cpuText = (c) =>
  * core. Undefined where the hosts' CPU is unknown.
  */
 export function cpuFloor(row) {
-  const c = row.infraCpu;
-  if (!c?.controller || !c.hosts || !row.cores) return undefined;
-  return (c.controller.median + c.hosts.median) / row.cores;
+  return floorOf(row.infraCpu, row.cores);
+}
+
+/** (controller + hosts CPU medians) / cores, or undefined where either is unknown. */
+function floorOf(cpu, cores) {
+  if (!cpu?.controller || !cpu.hosts || !cores) return undefined;
+  return (cpu.controller.median + cpu.hosts.median) / cores;
+}
+
+/** A time verdict's finding: the median, and the floor its CPU sets where known. */
+function timeFound(seconds, floor, cores) {
+  const why = ` (its CPU, controller + hosts over ${cores} cores, allows no less than ${floor?.toFixed(2)} s here)`;
+  return `${seconds.toFixed(2)} s${floor === undefined ? "" : why}`;
 }
 
 export function table(results) {
@@ -47,10 +57,9 @@ export function verdicts(results) {
       out.push({ ...t, found: `${ratio.toFixed(1)}×`, met: ratio >= t.ratio, want: `≥ ${t.ratio}×` });
     }
     if (t.seconds) {
-      const floor = cpuFloor(r);
       out.push({
         ...t,
-        found: `${r.infra.median.toFixed(2)} s${floor === undefined ? "" : ` (its CPU, controller + hosts over ${r.cores} cores, allows no less than ${floor.toFixed(2)} s here)`}`,
+        found: timeFound(r.infra.median, cpuFloor(r), r.cores),
         met: r.infra.median <= t.seconds,
         want: `≤ ${t.seconds} s`,
       });
@@ -69,15 +78,12 @@ export function verdicts(results) {
     });
   const c = results.gradeCourse;
   if (c?.time) {
-    const floor =
-      c.cpu?.controller && c.cpu?.hosts && results.machine?.cpus
-        ? (c.cpu.controller.median + c.cpu.hosts.median) / results.machine.cpus
-        : undefined;
+    const cores = results.machine?.cpus;
     out.push({
       scenario: `infra check, ${c.hosts} hosts`,
       mode: "grade",
       want: "≤ 5 s",
-      found: `${c.time.median.toFixed(2)} s${floor === undefined ? "" : ` (its CPU, controller + hosts over ${results.machine.cpus} cores, allows no less than ${floor.toFixed(2)} s here)`}`,
+      found: timeFound(c.time.median, floorOf(c.cpu, cores), cores),
       met: c.time.median <= 5,
     });
   }

@@ -77,7 +77,6 @@ export function courseRoster(root) {
   const dir = join(root, ".infra/bench-course");
   return {
     students: COURSE_STUDENTS,
-    dir,
     write(inventory) {
       mkdirSync(dir, { recursive: true });
       const lines = ["name,inventory,repo"];
