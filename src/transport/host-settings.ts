@@ -33,7 +33,9 @@ export interface TransportConfig {
   maxSessions?: number;
 }
 
-export type HostSettings = { kind: "local"; name: string } | { kind: "ssh"; name: string; ssh: SshOptions };
+/** `persistS`: the ssh arguments ask for a control master that outlives the run this long (ControlPersist). */
+export type HostSettings =
+  { kind: "local"; name: string } | { kind: "ssh"; name: string; ssh: SshOptions; persistS?: number };
 
 type Vars = Record<string, unknown>;
 
@@ -133,7 +135,8 @@ export function hostSettings(name: string, vars: Vars, config: TransportConfig =
     maxSessions: config.maxSessions,
   };
   for (const k of Object.keys(ssh) as (keyof SshOptions)[]) if (ssh[k] === undefined) delete ssh[k];
-  return { kind: "ssh", name, ssh };
+  const persistS = args.controlMaster && args.controlPersistS ? args.controlPersistS : undefined;
+  return persistS ? { kind: "ssh", name, ssh, persistS } : { kind: "ssh", name, ssh };
 }
 
 /** ansible_become_password and its aliases (the sudo become plugin's), if set. */

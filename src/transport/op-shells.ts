@@ -12,6 +12,8 @@ import type { Become, ExecStream } from "./types.js";
 type StartHelper = (command: string, become: Become | undefined) => Promise<ExecStream>;
 
 interface Entry {
+  /** The become user ("" for the login user). */
+  user: string;
   shell?: OpShell;
   /** Could not start, or died too often: use channels for this identity from now on. */
   givenUp?: boolean;
@@ -56,7 +58,7 @@ export class OpShells {
     let entry = this.entries.get(key);
     if (!entry) {
       if (this.entries.size >= this.opts.maxHelpers) return undefined;
-      entry = { launches: 0 };
+      entry = { user: become?.user ?? "", launches: 0 };
       this.entries.set(key, entry);
       this.launch(key, become, entry);
     }
@@ -78,7 +80,7 @@ export class OpShells {
     if (this.disabled) return;
     const key = identity(become);
     if (this.entries.has(key) || this.entries.size >= this.opts.maxHelpers) return;
-    const entry: Entry = { launches: 0 };
+    const entry: Entry = { user: become?.user ?? "", launches: 0 };
     this.entries.set(key, entry);
     this.launch(key, become, entry);
   }
@@ -103,11 +105,12 @@ export class OpShells {
    * Retires the helpers started under sudo (or another become method): each one holds its identity's account as
    * it was when it started (HOME, groups), so after a user or group change the next operation of that identity
    * starts a fresh one, as every Ansible task starts its own sudo. The login user's helper stays, as Ansible's
-   * persistent SSH connection does.
+   * persistent SSH connection does. With `keepRoot` root's helpers stay too: a control master retires the others
+   * between runs (another run may have changed their accounts), while root's account does not change that way.
    */
-  restartBecome(): void {
+  restartBecome(opts: { keepRoot?: boolean } = {}): void {
     for (const [key, e] of this.entries) {
-      if (key === identity(undefined)) continue;
+      if (key === identity(undefined) || (opts.keepRoot && e.user === "root")) continue;
       e.shell?.closeWhenIdle();
       this.entries.delete(key);
     }

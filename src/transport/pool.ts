@@ -4,6 +4,7 @@
  * replaced by a fresh one on the next use.
  */
 import { becomePassword, hostSettings, type HostSettings, type TransportConfig } from "./host-settings.js";
+import { connectKept } from "./control-client.js";
 import { LocalConnection } from "./local.js";
 import { connectSsh, type SshOptions } from "./ssh.js";
 import type { Connection, ConnectionStats } from "./types.js";
@@ -11,11 +12,14 @@ import type { Connection, ConnectionStats } from "./types.js";
 export interface Connectors {
   ssh(opts: SshOptions): Promise<Connection>;
   local(name: string): Connection;
+  /** Where the ssh arguments ask for ControlPersist: a connection kept between runs (control-client.ts). */
+  sshKept?(opts: SshOptions, persistS: number): Promise<Connection>;
 }
 
 const realConnectors: Connectors = {
   ssh: connectSsh,
   local: (name) => new LocalConnection({ name }),
+  sshKept: connectKept,
 };
 
 export class ConnectionPool {
@@ -60,7 +64,9 @@ export class ConnectionPool {
     const opening =
       settings.kind === "local"
         ? Promise.resolve(this.connectors.local(name))
-        : this.connectors.ssh(settings.ssh);
+        : settings.persistS && this.connectors.sshKept
+          ? this.connectors.sshKept(settings.ssh, settings.persistS)
+          : this.connectors.ssh(settings.ssh);
     this.open.set(key, opening);
     opening.catch(() => {
       if (this.open.get(key) === opening) this.open.delete(key);

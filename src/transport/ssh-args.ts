@@ -2,9 +2,10 @@
  * The part of an ssh(1) command line we can honour: `-o Key=Value` options (UserKnownHostsFile,
  * StrictHostKeyChecking, Port, User, IdentityFile, ConnectTimeout, ServerAlive*), and -p, -l, -i. Like ssh, the
  * first value given for an option wins, so callers pass the argv in Ansible's order (ansible.cfg ssh_args, then
- * the settings from variables, then ssh_common_args and ssh_extra_args). ControlMaster/ControlPersist and other
- * OpenSSH-only tuning are moot with one persistent connection and are ignored; proxies are refused, not ignored,
- * because connecting without them would reach the wrong place.
+ * the settings from variables, then ssh_common_args and ssh_extra_args). ControlMaster with ControlPersist keeps
+ * connections between runs, as OpenSSH's master does for Ansible (control-master.ts); ControlPath and other
+ * OpenSSH-only tuning are ignored. Proxies are refused, not ignored, because connecting without them would reach
+ * the wrong place.
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,24 @@ export interface SshArgSettings {
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /** ControlMaster: yes, auto, ask or autoask share one connection; no (ssh's default) does not. */
+  controlMaster?: boolean;
+  /** ControlPersist in seconds: how long a master outlives its last run (0: no persistence, "no"). */
+  controlPersistS?: number;
+}
+
+/** ControlPersist's value: yes (for good, here a day), no, or a time like 60, 60s, 10m, 1h30m. */
+function persistSeconds(value: string, bad: (what: string) => InfraError): number {
+  const v = value.toLowerCase();
+  if (["yes", "true"].includes(v)) return 86_400;
+  if (["no", "false"].includes(v)) return 0;
+  const units: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+  let total = 0;
+  const parts = v.match(/\d+[smhdw]?/g);
+  if (!parts || parts.join("") !== v)
+    throw bad(`ControlPersist must be yes, no or a time such as 60s or 10m, got ${JSON.stringify(value)}`);
+  for (const part of parts) total += parseInt(part, 10) * units[part.replace(/\d+/, "")]!;
+  return total;
 }
 
 /** Split texts: every host of a run has the same few (ssh_args, ansible_ssh_common_args), and shell-quote builds
@@ -110,6 +129,12 @@ export function parseSshArgv(argv: string[], source: string): SshArgSettings {
         break;
       case "serveralivecountmax":
         out.keepaliveCountMax ??= num("ServerAliveCountMax", value);
+        break;
+      case "controlmaster":
+        out.controlMaster ??= !["no", "false"].includes(value.toLowerCase());
+        break;
+      case "controlpersist":
+        out.controlPersistS ??= persistSeconds(value, bad);
         break;
       case "proxyjump":
       case "proxycommand":

@@ -362,6 +362,11 @@ export class SshConnection implements Connection {
     this.helpers.restartBecome();
   }
 
+  /** Between two runs over a kept connection (control-master.ts): retires the helpers of users other than root. */
+  retireBecomeHelpers(): void {
+    this.helpers.restartBecome({ keepRoot: true });
+  }
+
   async put(path: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const script = putScript(path, opts, Buffer.byteLength(content));
     const out = await this.runScript(script, { become: opts.become, input: content });
