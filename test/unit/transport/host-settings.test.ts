@@ -19,6 +19,19 @@ describe("hostSettings", () => {
     });
   });
 
+  it("asks for a kept connection where ssh_args give ControlMaster with ControlPersist, as Ansible's default does", () => {
+    const ansibleDefault = "-C -o ControlMaster=auto -o ControlPersist=60s";
+    expect(hostSettings("web1", {}, { sshArgs: ansibleDefault })).toMatchObject({
+      kind: "ssh",
+      persistS: 60,
+    });
+    expect(hostSettings("web1", { ansible_ssh_args: "-C" }, { sshArgs: ansibleDefault })).not.toHaveProperty(
+      "persistS",
+    );
+    for (const sshArgs of ["-C", "-o ControlPersist=60s", "-o ControlMaster=auto -o ControlPersist=no"])
+      expect(hostSettings("web1", {}, { sshArgs })).not.toHaveProperty("persistS");
+  });
+
   it("reads Ansible's connection variables", () => {
     const s = hostSettings("web1", {
       ansible_host: "10.0.0.5",

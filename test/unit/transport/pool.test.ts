@@ -70,6 +70,20 @@ describe("ConnectionPool", () => {
     expect(made[0].opts).toMatchObject({ hostKeyChecking: false, connectTimeoutMs: 4000, maxSessions: 3 });
   });
 
+  it("asks for a kept connection where the ssh arguments give ControlPersist, a direct one elsewhere", async () => {
+    const { c, made } = connectors();
+    const kept: [string, number][] = [];
+    c.sshKept = async (opts, persistS) => {
+      kept.push([opts.host, persistS]);
+      return fake(opts.host, opts) as unknown as Connection;
+    };
+    const pool = new ConnectionPool({ sshArgs: "-C -o ControlMaster=auto -o ControlPersist=2m" }, c);
+    await pool.get("kept", {});
+    await pool.get("direct", { ansible_ssh_args: "-C" });
+    expect(kept).toEqual([["kept", 120]]);
+    expect(made.map((m) => m.host)).toEqual(["direct"]);
+  });
+
   it("does not cache a failed connect", async () => {
     const fail = new Set(["h"]);
     const { c } = connectors(fail);

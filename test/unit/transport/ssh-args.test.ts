@@ -39,7 +39,24 @@ describe("ssh arguments", () => {
   });
 
   it("ignores OpenSSH-only tuning and flags without values", () => {
-    expect(parse("-C -o ControlMaster=auto -o ControlPersist=60s -4 -v -o ProxyCommand=none")).toEqual({});
+    expect(parse("-C -o ControlPath=/x/%C -4 -v -o ProxyCommand=none")).toEqual({});
+  });
+
+  it("reads ControlMaster and ControlPersist in ssh's spellings", () => {
+    expect(parse("-C -o ControlMaster=auto -o ControlPersist=60s")).toEqual({
+      controlMaster: true,
+      controlPersistS: 60,
+    });
+    expect(parse("-o ControlMaster=no -o ControlPersist=yes")).toEqual({
+      controlMaster: false,
+      controlPersistS: 86_400,
+    });
+    expect(parse("-o ControlPersist=1h30m").controlPersistS).toBe(5400);
+    expect(parse("-o ControlPersist=90").controlPersistS).toBe(90);
+    expect(parse("-o ControlPersist=no").controlPersistS).toBe(0);
+    expect(parse("-o ControlPersist=10m -o ControlPersist=5s").controlPersistS).toBe(600);
+    expect(() => parse("-o ControlPersist=soon")).toThrow(/test: ControlPersist must be yes, no or a time/);
+    expect(() => parse("-o ControlPersist=5x")).toThrow(/ControlPersist must be/);
   });
 
   it("refuses proxies, bad values and shell operators with the source named", () => {
