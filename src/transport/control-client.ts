@@ -40,6 +40,8 @@ class ControlLink {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private users = 0;
+  /** Shared parts of helper programs the master has from this link. */
+  private readonly sharedSent = new Set<string>();
   private closedBy?: Error;
 
   constructor(
@@ -79,6 +81,21 @@ class ControlLink {
       this.sock.ref();
       this.sock.write(`${JSON.stringify({ id, op, ...fields })}\n`);
     });
+  }
+
+  /**
+   * A helper program's fields for a python request. The part before a NUL is the same text on every call of a
+   * module (op-shell.ts): it crosses the link once, later calls name it by its hash.
+   */
+  sharedPart(code: string): { code: string; shared?: string; sharedId?: string } {
+    const nul = code.indexOf("\0");
+    if (nul < 0) return { code };
+    const shared = code.slice(0, nul);
+    const sharedId = createHash("sha256").update(shared).digest("base64url").slice(0, 22);
+    const call = code.slice(nul + 1);
+    if (this.sharedSent.has(sharedId)) return { code: call, sharedId };
+    this.sharedSent.add(sharedId);
+    return { code: call, shared, sharedId };
   }
 
   hold(): void {
@@ -258,7 +275,8 @@ class KeptConnection implements Connection {
   }
 
   async python(code: string, opts: { become?: Become } = {}): Promise<ExecResult | undefined> {
-    return (await this.call<ExecResult | null>("python", { code, opts }, code.length)) ?? undefined;
+    const fields = this.link.sharedPart(code);
+    return (await this.call<ExecResult | null>("python", { ...fields, opts }, code.length)) ?? undefined;
   }
 
   warm(become?: Become): void {

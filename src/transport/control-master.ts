@@ -13,7 +13,8 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { connect as netConnect } from "node:net";
-import { statSync, unlinkSync } from "node:fs";
+import { readdirSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { errorToWire, Frame, frame, LineSplitter, type WireError } from "./control-wire.js";
 import { connectSsh, type SshConnection, type SshOptions } from "./ssh.js";
@@ -55,6 +56,7 @@ class Master {
     this.sockets++;
     clearTimeout(this.idleTimer);
     const held = new Map<string, number>();
+    const sharedTexts = new Map<string, string>();
     let mode: "unknown" | "link" | "stream" = "unknown";
     const lines = new LineSplitter((line) => {
       if (mode === "stream") return;
@@ -70,7 +72,7 @@ class Master {
         return void this.stream(sock, req, lines.rest());
       }
       mode = "link";
-      void this.handle(req, held).then((reply) => {
+      void this.handle(req, held, sharedTexts).then((reply) => {
         if (reply !== undefined && !sock.destroyed) sock.write(`${JSON.stringify(reply)}\n`);
       });
     });
@@ -89,9 +91,13 @@ class Master {
     this.idleTimer = setTimeout(() => this.onIdle(), this.persistMs);
   }
 
-  private async handle(req: Request, held: Map<string, number>): Promise<object | undefined> {
+  private async handle(
+    req: Request,
+    held: Map<string, number>,
+    sharedTexts: Map<string, string>,
+  ): Promise<object | undefined> {
     try {
-      const ok = await this.run(req, held);
+      const ok = await this.run(req, held, sharedTexts);
       return req.id === undefined ? undefined : { id: req.id, ok: ok ?? null };
     } catch (e) {
       return req.id === undefined ? undefined : { id: req.id, err: errorToWire(e) };
@@ -105,7 +111,19 @@ class Master {
     return kept;
   }
 
-  private async run(req: Request, held: Map<string, number>): Promise<unknown> {
+  private async run(
+    req: Request,
+    held: Map<string, number>,
+    sharedTexts: Map<string, string>,
+  ): Promise<unknown> {
+    // A helper program's shared part comes once per link, then by its id (control-client.ts).
+    const shared = (r: Request) => {
+      const id = String(r.sharedId);
+      if (typeof r.shared === "string") sharedTexts.set(id, r.shared);
+      const text = sharedTexts.get(id);
+      if (text === undefined) throw new Error(`unknown shared program part ${id}`);
+      return text;
+    };
     const b64 = (v: unknown) => (typeof v === "string" ? Buffer.from(v, "base64") : undefined);
     switch (req.op) {
       case "connect": {
@@ -134,8 +152,11 @@ class Master {
         return true;
       case "get":
         return (await this.kept(req).conn.get(String(req.path), req.opts as object)).toString("base64");
-      case "python":
-        return (await this.kept(req).conn.python(String(req.code), req.opts as object)) ?? null;
+      case "python": {
+        const code =
+          typeof req.sharedId === "string" ? `${shared(req)}\0${String(req.code)}` : String(req.code);
+        return (await this.kept(req).conn.python(code, req.opts as object)) ?? null;
+      }
       case "warm":
         this.kept(req).conn.warm(req.become as never);
         return true;
@@ -271,6 +292,16 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
+/** Removes the sockets beside ours that nobody answers on (masters of other builds that were killed). */
+async function sweepStaleSockets(ours: string): Promise<void> {
+  const dir = dirname(ours);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === ours || !/^cm-[0-9a-f]+\.sock$/.test(name)) continue;
+    if (!(await answers(path))) rmSync(path, { force: true });
+  }
+}
+
 /** Listens on `path` until idle for `persistS` seconds; resolves when it is done. Quits at once if another runs. */
 export async function serveControlMaster(path: string, persistS: number): Promise<void> {
   // Half-open: a program's stdin ends (the run's side is done writing) long before its output does.
@@ -291,8 +322,11 @@ export async function serveControlMaster(path: string, persistS: number): Promis
     await listen();
   }
   const ino = statSync(path).ino;
+  void sweepStaleSockets(path);
   await new Promise<void>((resolve) => {
     master = new Master(server, resolve, persistS);
+    // Stopped (kill, shutdown): close the connections and take the socket along, as when idle.
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, resolve);
   });
   server.close();
   try {
