@@ -6,7 +6,7 @@
  * Every run also records the controller's and the lab hosts' CPU time. Prints medians, min–max and ratios, the
  * targets' verdicts, and writes bench/results.json.
  *
- *   node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50,linear]
+ *   node bench/run.js [--runs 5] [--big-runs 3] [--only reference,reference-unkept,scale-3,scale-50,linear]
  *                     [--modes converge,noop,check] [--no-grade] [--keep] [--merge]
  *
  * --merge keeps the other rows of an earlier bench/results.json and replaces only the ones run now.
@@ -32,7 +32,7 @@ const S = await import("./lib/scenarios.js");
 const { table, verdicts } = await import("./lib/report.js");
 const { linearSeries, linearTable, linearVerdict } = await import("./lib/linear.js");
 
-const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,scale-3,scale-50,linear]
+const USAGE = `usage: node bench/run.js [--runs 5] [--big-runs 3] [--only reference,reference-unkept,scale-3,scale-50,linear]
                          [--modes converge,noop,check] [--no-grade] [--keep] [--merge]`;
 const options = {
   options: {
@@ -238,7 +238,7 @@ for (const s of S.SCENARIOS.filter((x) => !only || only.includes(x.id))) {
     results.linear = await linear(s, runs);
     writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");
   }
-  for (const mode of s.kind === "linear" ? [] : modes) {
+  for (const mode of s.kind === "linear" ? [] : modes.filter((m) => s.modes?.includes(m) ?? true)) {
     log(`${s.id}: ${mode}, ${runs} run(s) per tool on ${s.hosts} host(s)`);
     results.scenarios.push(await scenarioMode(s, mode, runs));
     writeFileSync(RESULTS, JSON.stringify(merged(), null, 2) + "\n");

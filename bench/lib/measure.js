@@ -2,13 +2,14 @@
 /**
  * One timed run of a command: wall time measured here; peak RSS (%M, the largest process of the run's tree) and
  * the controller's CPU time (%U + %S, the run's whole process tree: ansible-playbook's forks and ssh processes
- * too) from GNU time; the lab hosts' CPU time when a meter is given (host-cpu.js); exit code; and the PLAY RECAP
+ * too) from GNU time, plus the connection masters it starts or uses (masters.js); the lab hosts' CPU time when a meter is given (host-cpu.js); exit code; and the PLAY RECAP
  * counts parsed from the output so a benchmark can tell a no-op run that changed something from one that did not.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { masters, mastersDelta } from "./masters.js";
 
 const GNU_TIME = "/usr/bin/time";
 
@@ -18,6 +19,7 @@ export async function timed(cmd, args, { cwd, env, hostCpu } = {}) {
   const withTime = existsSync(GNU_TIME);
   const [file, argv] = withTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, cmd, ...args]] : [cmd, args];
   const hostsBefore = hostCpu?.();
+  const mastersBefore = masters();
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
     const child = spawn(file, argv, {
@@ -36,14 +38,16 @@ export async function timed(cmd, args, { cwd, env, hostCpu } = {}) {
   });
   const seconds = (performance.now() - started) / 1000;
   const hostsAfter = hostCpu?.();
+  const background = mastersDelta(mastersBefore, masters());
   const hostsCpu =
     hostsBefore !== undefined && hostsAfter !== undefined ? hostsAfter - hostsBefore : undefined;
   let rssMB;
   let controllerCpu;
   if (withTime) {
     const [kb, user, sys] = readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
-    if (Number.isFinite(kb)) rssMB = kb / 1024;
-    if (Number.isFinite(user) && Number.isFinite(sys)) controllerCpu = user + sys;
+    // The run's largest process plus the connection masters it uses (they hold its connections).
+    if (Number.isFinite(kb)) rssMB = kb / 1024 + background.rssMB;
+    if (Number.isFinite(user) && Number.isFinite(sys)) controllerCpu = user + sys + background.cpu;
   }
   rmSync(dir, { recursive: true, force: true });
   return { code, seconds, rssMB, controllerCpu, hostsCpu, recap: parseRecap(stdout), stdout, stderr };

@@ -13,6 +13,15 @@ export const SCENARIOS = [
     playbook: "playbooks/infra.yaml",
     gradeAfter: true,
   },
+  // Both tools with ssh_args that keep no connection between runs (no ControlMaster): every run logs in afresh.
+  {
+    id: "reference-unkept",
+    lab: "bench",
+    hosts: 3,
+    playbook: "playbooks/infra.yaml",
+    env: { ANSIBLE_SSH_ARGS: "-C -o ControlMaster=no" },
+    modes: ["noop"],
+  },
   { id: "scale-3", lab: "bench", hosts: 3, playbook: "bench/scale.yaml" },
   { id: "scale-50", lab: "bench50", hosts: 50, playbook: "bench/scale.yaml", big: true },
   // infra alone, no-op runs on 10, 25 and 50 of the same hosts, one and two plays (linear.js).
@@ -40,7 +49,7 @@ export function ansibleCommand(s, inventory, mode) {
   return {
     cmd: "ansible-playbook",
     args: ["-i", inventory, "-f", String(s.hosts), s.playbook, ...(mode === "check" ? ["--check"] : [])],
-    env: { ANSIBLE_PIPELINING: "True", ANSIBLE_NOCOLOR: "1" },
+    env: { ANSIBLE_PIPELINING: "True", ANSIBLE_NOCOLOR: "1", ...s.env },
   };
 }
 
@@ -56,7 +65,7 @@ export function infraCommand(s, inventory, mode) {
       s.playbook,
       ...(mode === "check" ? ["--check"] : []),
     ],
-    env: { ANSIBLE_NOCOLOR: "1", PATH: NODE_FIRST_PATH },
+    env: { ANSIBLE_NOCOLOR: "1", PATH: NODE_FIRST_PATH, ...s.env },
   };
 }
 
