@@ -22,6 +22,7 @@ import type { ExecStream } from "./types.js";
 
 interface Kept {
   id: string;
+  key: string;
   conn: SshConnection;
   /** Runs that hold it now. */
   users: number;
@@ -170,6 +171,9 @@ class Master {
 
   /** The live connection kept under `key`, or a new one; the caller's run holds it until it releases it. */
   private async lend(key: string, opts: SshOptions): Promise<Kept> {
+    // Connections that dropped while nobody held them (a host shut down, a lab recreated) go now.
+    for (const kept of this.byId.values())
+      if (!kept.conn.alive && kept.users === 0) this.forget(kept.key, kept);
     const known = this.byKey.get(key);
     if (known) {
       const kept = await known.catch(() => undefined);
@@ -182,7 +186,7 @@ class Master {
       return this.lend(key, opts);
     }
     const opening = connectSsh(opts).then((conn) => {
-      const kept: Kept = { id: String(this.nextId++), conn, users: 1, lastUsed: Date.now() };
+      const kept: Kept = { id: String(this.nextId++), key, conn, users: 1, lastUsed: Date.now() };
       this.byId.set(kept.id, kept);
       return kept;
     });
@@ -208,7 +212,7 @@ class Master {
   }
 
   private forget(key: string, kept: Kept | undefined): void {
-    this.byKey.delete(key);
+    if (kept === undefined || this.byId.get(kept.id) === kept) this.byKey.delete(key);
     if (!kept) return;
     this.byId.delete(kept.id);
     void kept.conn.close();
