@@ -5,7 +5,6 @@
  * (ensure_directory, ensure_symlink, …) step for step, and one script applies only what differs. Check mode stops
  * after the comparison.
  */
-import { ModuleArgsError } from "./args.js";
 import { posix } from "node:path";
 import type { Module, ModuleContext, ModuleResult } from "./types.js";
 import {
@@ -13,52 +12,27 @@ import {
   askIds,
   FILE_COMMON_ARGS,
   pathInfo,
-  planAttributes,
   resolveIds,
   stepFailure,
-  type AttrArgs,
-  type DiffDict,
-  type ResolvedIds,
-  type Step,
 } from "./util/attributes.js";
 import { dictDiff, initialDiff } from "./util/diff-text.js";
 import { ModuleFailure } from "./util/failure.js";
 import { fileState, parseStatLine, Probe, type FsProbe, type FsStat } from "./util/probe.js";
-import { pathWord, quote } from "./util/shell.js";
-import { defaultTime, NOW, parseTime, type TimeWish } from "./util/timestamps.js";
+import { pathWord } from "./util/shell.js";
+import { defaultTime, parseTime, type TimeWish } from "./util/timestamps.js";
+import {
+  fresh,
+  FilePlanner,
+  join,
+  walkList,
+  type FileArgs,
+  type FileState,
+  type Facts,
+  type Plan,
+} from "./util/file-planner.js";
+import { planHard, planLink } from "./util/file-links.js";
 
-export interface FileArgs extends AttrArgs {
-  path: string;
-  state?: string | null;
-  src?: string | null;
-  recurse: boolean;
-  force: boolean;
-  follow: boolean;
-  modification_time?: string | null;
-  modification_time_format: string;
-  access_time?: string | null;
-  access_time_format: string;
-  _original_basename?: string | null;
-}
-
-type State = "absent" | "directory" | "file" | "hard" | "link" | "touch";
-
-/** Everything the decision needs, read in one probe. */
-interface Facts {
-  umask: number;
-  tz: string;
-  me: { uid: number; gid: number };
-  ids: ResolvedIds;
-  /** lstat and stat (following) of a path the module may work on. */
-  stats: Map<string, { l: FsProbe; f: FsProbe }>;
-  /** Entries under path for recurse: type letter, mode, uid, gid, path. */
-  tree: { kind: string; mode: number; uid: number; gid: number; path: string }[];
-  dirHasEntries: boolean;
-}
-
-/** Python's os.path.join: an absolute second part wins, nothing is normalised. */
-const join = (a: string, b: string) =>
-  b.startsWith("/") || a === "" ? b : a.endsWith("/") ? a + b : `${a}/${b}`;
+export type { FileArgs };
 
 async function readFacts(
   args: FileArgs,
@@ -108,115 +82,7 @@ async function readFacts(
   };
 }
 
-/**
- * The before-diff of a removed directory: os.walk's order (each directory's subdirectories, then its files, then
- * each subdirectory in turn), rebuilt from find's listing. Links to directories count as directories, unwalked.
- */
-function walkList(top: string, tree: Facts["tree"]): { directories: string[]; files: string[] } {
-  const children = new Map<string, Facts["tree"]>();
-  for (const e of tree) {
-    const parent = posix.dirname(e.path);
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent)!.push(e);
-  }
-  const out = { directories: [] as string[], files: [] as string[] };
-  const visit = (dir: string) => {
-    const list = children.get(dir) ?? [];
-    const dirs = list.filter((e) => e.kind[1] === "d" || e.kind[0] === "d");
-    out.directories.push(...dirs.map((e) => e.path));
-    out.files.push(...list.filter((e) => !dirs.includes(e)).map((e) => e.path));
-    for (const d of dirs) if (d.kind[0] === "d") visit(d.path);
-  };
-  visit(top.replace(/\/+$/, "") || "/");
-  return out;
-}
-
-/** What a freshly made file or directory looks like before its attributes are set. */
-function fresh(kind: "file" | "directory" | "link", f: Facts): FsStat {
-  const mode = kind === "directory" ? 0o777 & ~f.umask : kind === "file" ? 0o666 & ~f.umask : 0o777;
-  return {
-    exists: true,
-    kind,
-    mode,
-    uid: f.me.uid,
-    gid: f.me.gid,
-    owner: String(f.me.uid),
-    group: String(f.me.gid),
-    size: 0,
-    nlink: 1,
-    ino: 0,
-    dev: 0,
-    // Made by this run: its times are now (Ansible stats the new file before touching it).
-    mtime: Date.now() / 1000,
-    atime: Date.now() / 1000,
-    ctime: Date.now() / 1000,
-  };
-}
-
-interface Plan {
-  result: Record<string, unknown>;
-  diff?: DiffDict;
-  changed: boolean;
-  steps: Step[];
-  /** The path whose stat the result reports (Ansible's add_path_info of `path` or `dest`). */
-  infoPath?: string;
-  /** Its stat as read by the probe, when infoPath is not one of the probed paths (a followed link). */
-  infoNow?: { l: FsProbe; f: FsProbe };
-}
-
-class FilePlanner {
-  readonly steps: Step[] = [];
-  constructor(
-    readonly args: FileArgs,
-    readonly facts: Facts,
-    readonly check: boolean,
-    readonly warn: (m: string) => void,
-  ) {}
-
-  stat(p: string) {
-    return this.facts.stats.get(p) ?? { l: { exists: false } as FsProbe, f: { exists: false } as FsProbe };
-  }
-
-  attrs(path: string, current: FsProbe, diff: DiffDict | undefined): boolean {
-    const plan = planAttributes(path, current, this.args, this.facts.ids, this.facts.umask, diff, this.check);
-    this.steps.push(...plan.steps);
-    return plan.changed;
-  }
-
-  /** Ansible's update_timestamp_for_file. */
-  times(path: string, current: FsProbe, mtime: TimeWish, atime: TimeWish, diff?: DiffDict): boolean {
-    if (mtime === null && atime === null) return false;
-    const now = Date.now() / 1000;
-    const prevM = current.exists ? current.mtime : now;
-    const prevA = current.exists ? current.atime : now;
-    let m: number, a: number;
-    let cmd: string;
-    if (mtime === NOW && atime === NOW) {
-      // time.time() is read after the stat in Ansible, so the two always differ and both show in the diff.
-      m = a = Math.max(now, prevM + 1e-6, prevA + 1e-6);
-      cmd = `touch -c -- ${pathWord(path)}`;
-    } else {
-      m = mtime === null ? prevM : mtime === NOW ? now : mtime;
-      a = atime === null ? prevA : atime === NOW ? now : atime;
-      if (m === prevM && a === prevA) return false;
-      cmd = `touch -c -m -d @${m} -- ${pathWord(path)} && touch -c -a -d @${a} -- ${pathWord(path)}`;
-    }
-    this.steps.push({ cmd, fail: "Error while updating modification or access time: " });
-    if (diff) {
-      if (m !== prevM) {
-        diff.before.mtime = prevM;
-        diff.after.mtime = m;
-      }
-      if (a !== prevA) {
-        diff.before.atime = prevA;
-        diff.after.atime = a;
-      }
-    }
-    return true;
-  }
-}
-
-function plan(p: FilePlanner, state: State, path: string, mtime: TimeWish, atime: TimeWish): Plan {
+function plan(p: FilePlanner, state: FileState, path: string, mtime: TimeWish, atime: TimeWish): Plan {
   const { args } = p;
   let st = p.stat(path);
   let prev = fileState(st.l);
@@ -315,140 +181,6 @@ function plan(p: FilePlanner, state: State, path: string, mtime: TimeWish, atime
   }
 }
 
-function planLink(
-  p: FilePlanner,
-  path: string,
-  st: { l: FsProbe; f: FsProbe },
-  prev: string,
-  mtime: TimeWish,
-  atime: TimeWish,
-): Plan {
-  const { args } = p;
-  let src = args.src ?? undefined;
-  if (src === undefined && args.follow && st.f.exists && st.l.exists && st.l.kind === "link")
-    src = st.l.target;
-  const relpath = st.l.exists && st.l.kind === "directory" ? path : posix.dirname(path);
-  const absrc = src === undefined ? undefined : join(relpath, src);
-  if (!args.force && absrc !== undefined && !p.stat(absrc).f.exists)
-    throw new ModuleFailure(
-      `src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`,
-      { path, src },
-    );
-  if (prev === "directory") {
-    if (!args.force)
-      throw new ModuleFailure(`refusing to convert from ${prev} to symlink for ${path}`, { path });
-    if (p.facts.dirHasEntries)
-      throw new ModuleFailure(`the directory ${path} is not empty, refusing to convert it`, { path });
-  } else if ((prev === "file" || prev === "hard") && !args.force)
-    throw new ModuleFailure(`refusing to convert from ${prev} to symlink for ${path}`, { path });
-
-  const diff = initialDiff(path, "link", prev);
-  let changed = false;
-  if (prev !== "link") {
-    if (src === undefined) throw new ModuleArgsError("src is required for creating new symlinks");
-    changed = true;
-  } else if (src !== undefined && st.l.exists && st.l.target !== src) {
-    diff.before.src = st.l.target;
-    diff.after.src = src;
-    changed = true;
-  }
-  const P = pathWord(path);
-  if (changed) {
-    if (prev === "absent")
-      p.steps.push({ cmd: `ln -s -- ${quote(src!)} ${P}`, fail: "Error while linking: " });
-    else {
-      const tmp = pathWord(join(posix.dirname(path), `.${process.pid}.${Date.now() / 1000}.tmp`));
-      p.steps.push({
-        cmd: `${prev === "directory" ? `rmdir -- ${P} && ` : ""}ln -s -- ${quote(src!)} ${tmp} && mv -fT -- ${tmp} ${P} || { rm -f -- ${tmp}; false; }`,
-        fail: "Error while replacing: ",
-      });
-    }
-  }
-  const result = { dest: path, src: src ?? null };
-  if (p.check && !st.f.exists) return { result: { ...result, changed }, diff, changed, steps: [] };
-  // After a change the path is a new link to absrc; in check mode nothing changed yet.
-  const after = changed && !p.check ? { l: fresh("link", p.facts) as FsProbe, f: p.stat(absrc!).f } : st;
-  const isLink = after.l.exists && after.l.kind === "link";
-  if (args.follow && isLink && !after.f.exists) {
-    p.warn(
-      "Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.",
-    );
-  } else {
-    const followed = args.follow && isLink && after.f.exists;
-    const attrPath = followed ? ((after.f as FsStat).target ?? path) : path;
-    const current = followed ? after.f : after.l;
-    changed = p.attrs(attrPath, current, diff) || changed;
-    changed = p.times(attrPath, current, mtime, atime, diff) || changed;
-  }
-  return { result: { ...result, changed }, diff, changed, steps: p.steps, infoPath: path };
-}
-
-function planHard(
-  p: FilePlanner,
-  path: string,
-  st: { l: FsProbe; f: FsProbe },
-  prev: string,
-  mtime: TimeWish,
-  atime: TimeWish,
-): Plan {
-  const { args } = p;
-  const src = args.src ?? undefined;
-  if (prev !== "hard" && src === undefined)
-    throw new ModuleArgsError("src is required for creating new hardlinks");
-  const srcStat = src !== undefined ? p.stat(src).f : ({ exists: false } as FsProbe);
-  if (src !== undefined && !srcStat.exists)
-    throw new ModuleFailure("src does not exist", { dest: path, src });
-  const diff = initialDiff(path, "hard", prev);
-  let changed = false;
-  const sameInode = () =>
-    st.f.exists && srcStat.exists && st.f.ino === srcStat.ino && st.f.dev === srcStat.dev;
-  if (prev === "absent") changed = true;
-  else if (prev === "link") {
-    if (st.l.exists && st.l.target !== src) {
-      diff.before.src = st.l.target;
-      diff.after.src = src;
-      changed = true;
-    }
-  } else if (prev === "hard") {
-    if (src !== undefined && !sameInode()) {
-      changed = true;
-      if (!args.force)
-        throw new ModuleFailure("Cannot link, different hard link exists at destination", {
-          dest: path,
-          src,
-        });
-    }
-  } else if (prev === "file") {
-    changed = true;
-    if (!args.force)
-      throw new ModuleFailure(`Cannot link, ${prev} exists at destination`, { dest: path, src });
-  } else if (prev === "directory") {
-    changed = true;
-    if (sameInode()) return { result: { path, changed: false }, changed: false, steps: [], infoPath: path };
-    if (!args.force)
-      throw new ModuleFailure("Cannot link: different hard link exists at destination", { dest: path, src });
-  }
-  const P = pathWord(path);
-  if (changed) {
-    if (prev === "absent")
-      p.steps.push({ cmd: `ln -- ${pathWord(src!)} ${P}`, fail: "Error while linking: " });
-    else {
-      const tmp = pathWord(join(posix.dirname(path), `.${process.pid}.${Date.now() / 1000}.tmp`));
-      p.steps.push({
-        cmd: `ln -- ${pathWord(src!)} ${tmp} && mv -fT -- ${tmp} ${P} || { rm -f -- ${tmp}; false; }`,
-        fail: "Error while replacing: ",
-      });
-    }
-  }
-  if (p.check && !st.f.exists)
-    return { result: { dest: path, src: src ?? null, changed }, diff, changed, steps: [] };
-  // The attributes apply to the inode the path names after linking: the source's.
-  const current = changed && srcStat.exists ? { ...srcStat, nlink: srcStat.nlink + 1 } : st.l;
-  changed = p.attrs(path, current, diff) || changed;
-  changed = p.times(path, current, mtime, atime, diff) || changed;
-  return { result: { dest: path, src: src ?? null, changed }, diff, changed, steps: p.steps, infoPath: path };
-}
-
 export const file: Module<FileArgs> = {
   name: "file",
   aliases: ["ansible.builtin.file", "ansible.legacy.file"],
@@ -499,8 +231,8 @@ export const file: Module<FileArgs> = {
     )
       path = inside;
     const prev = fileState(f.stats.get(path)!.l);
-    let state = args.state as State | null | undefined;
-    if (state == null) state = prev !== "absent" ? (prev as State) : args.recurse ? "directory" : "file";
+    let state = args.state as FileState | null | undefined;
+    if (state == null) state = prev !== "absent" ? (prev as FileState) : args.recurse ? "directory" : "file";
     if (args.recurse && state !== "directory")
       throw new ModuleFailure("recurse option requires state to be 'directory'", { path });
     if (args.src && state !== "link" && state !== "hard")
