@@ -3,40 +3,41 @@
  * argument validation, check/diff mode, become, delegate_to, the module call, `until`/`retries`, `register`,
  * `changed_when`/`failed_when`, `ignore_errors`, `notify` and `no_log`. Reports each item and the task's outcome.
  */
-import { InfraError, formatLocation } from "../util/errors.js";
-import { ModuleArgsError } from "../modules/args.js";
+import { InfraError } from "../util/errors.js";
 import { checkArgs } from "../modules/run.js";
 import { ModuleFailure } from "../modules/util/failure.js";
 import { getModule } from "../modules/registry.js";
-import type { Module, ModuleContext, ModuleResult, FileDiff } from "../modules/types.js";
+import type { Module, ModuleContext, ModuleResult } from "../modules/types.js";
 import type { Task } from "../playbook/types.js";
 import { OMIT, type Templar } from "../template/templar.js";
 import { UnreachableError } from "../transport/errors.js";
-import type { Connection } from "../transport/types.js";
 import type { Vars } from "../inventory/model.js";
-import { becomeFor, connectionVars } from "./connect.js";
+import { becomeFor } from "./connect.js";
 import { evaluateCondition } from "./conditions.js";
 import { warmPlayHelpers } from "./warm-helpers.js";
 import type { RunContext } from "./context.js";
-import type { HostResult, HostStatus, TaskInfo } from "./events.js";
+import type { HostStatus, TaskInfo } from "./events.js";
 import type { HostState } from "./host-state.js";
 import { loopItems } from "./loops.js";
 import type { PlayState } from "./play-state.js";
 import { toBool } from "./truth.js";
 import { makeTemplar, taskVars } from "./variables.js";
 import { findControllerFile } from "./files.js";
-import { assertHandlerExists } from "./handlers.js";
+import {
+  censored,
+  diffsOf,
+  errorOutcome,
+  finish,
+  hostResult,
+  showsDiff,
+  unreachableMessage,
+  type Scope,
+  type TaskOutcome,
+} from "./task-outcome.js";
+import { confirmReachable, connectionFor, controllerOnlyConnection } from "./task-connection.js";
 
-export const NO_LOG_MSG =
-  "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-
-export interface TaskOutcome {
-  status: HostStatus;
-  result: ModuleResult;
-  ignored: boolean;
-}
-
-type Scope = { run: RunContext; play: PlayState; host: HostState; task: Task; info: TaskInfo };
+// play-runner.ts reads these with runTaskOnHost.
+export { hostResult, unreachableMessage, type TaskOutcome };
 
 export async function runTaskOnHost(
   run: RunContext,
@@ -215,50 +216,10 @@ async function runOnce(scope: Scope, templar: Templar, vars: Vars): Promise<Task
   }
 }
 
-/** The reason a host is unreachable and, when the transport knows one, what to do about it (e.g. a changed key). */
-export function unreachableMessage(e: UnreachableError): string {
-  return e.hint ? `${e.message}. ${e.hint}` : e.message;
-}
-
 function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (v !== OMIT) out[k] = v;
   return out;
-}
-
-async function connectionFor(
-  scope: Scope,
-  templar: Templar,
-  vars: Vars,
-): Promise<{ conn: Connection; delegatedTo?: string; templar: Templar; vars: Vars }> {
-  const { run, play, task } = scope;
-  const kw = task.effective;
-  const delegate = kw.delegate_to !== undefined ? String(templar.template(kw.delegate_to)) : undefined;
-  if (delegate && delegate !== scope.host.name) {
-    const inInventory = run.inventory.getHost(delegate);
-    if (inInventory) {
-      const dHost = run.hostState(delegate);
-      const dVars = taskVars({ run, play, host: dHost, task });
-      const dt = makeTemplar({ run, play, host: dHost, task }, dVars);
-      const conn = await run.connector.get(
-        delegate,
-        connectionVars(delegate, dt, dVars, kw, inInventory.implicit),
-      );
-      return { conn, delegatedTo: delegate, templar: dt, vars: dVars };
-    }
-    // A delegate outside the inventory: localhost runs locally, anything else is reached by its name over SSH.
-    const local = ["localhost", "127.0.0.1", "::1"].includes(delegate);
-    const conn = await run.connector.get(
-      delegate,
-      local ? { ansible_connection: "local" } : { ansible_host: delegate },
-    );
-    return { conn, delegatedTo: delegate, templar, vars: {} };
-  }
-  const conn = await run.connector.get(
-    scope.host.name,
-    connectionVars(scope.host.name, templar, vars, kw, scope.host.host.implicit),
-  );
-  return { conn, templar, vars };
 }
 
 const ACCOUNT_MODULES = new Set(["user", "group"]);
@@ -363,145 +324,4 @@ async function runModule(
     if (e instanceof ModuleFailure) return { changed: false, ...e.fields, failed: true, msg: e.message };
     throw e;
   }
-}
-
-/**
- * A module that failed because its host went away mid-task (a database relay or a stream cut off) would otherwise
- * be a plain FAILED; Ansible reports such a host UNREACHABLE. One probe tells the two apart: it throws the
- * connection's UnreachableError when the link is gone, and gives up quietly when the host merely answers slowly.
- */
-async function confirmReachable(conn: Connection): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const slow = new Promise<undefined>(
-    (resolve) => (timer = setTimeout(() => resolve(undefined), PROBE_TIMEOUT_MS)),
-  );
-  const probe = conn.exec("true").then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const error = await Promise.race([probe, slow]);
-  clearTimeout(timer);
-  if (error instanceof UnreachableError) throw error;
-}
-const PROBE_TIMEOUT_MS = 5_000;
-
-function controllerOnlyConnection(host: string): Connection {
-  const refuse = () => Promise.reject(new Error("this module runs on the controller and has no connection"));
-  return {
-    host,
-    exec: refuse,
-    put: refuse,
-    get: refuse,
-    execStream: refuse,
-    close: () => Promise.resolve(),
-    alive: true,
-    stats: { roundTrips: 0, bytesSent: 0 },
-  };
-}
-
-function failure(msg: string, fields: Record<string, unknown> = {}): TaskOutcome {
-  return { status: "failed", ignored: false, result: { changed: false, ...fields, failed: true, msg } };
-}
-
-/** A failure before or instead of the module's work: a bad argument keeps the fields Ansible returns with it. */
-function errorOutcome(e: unknown, task: Task): TaskOutcome {
-  return failure(errorMessage(e, task), e instanceof ModuleArgsError ? e.fields : {});
-}
-
-function errorMessage(e: unknown, task: Task): string {
-  if (e instanceof ModuleArgsError) return `${e.message} (task at ${formatLocation(task.argsLocation)})`;
-  if (e instanceof InfraError) {
-    const text = e.hint ? `${e.message} ${e.hint}` : e.message;
-    return text + whereInPlaybook(e.location ?? task.location);
-  }
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Ansible's pointer into the playbook for a task that failed before its module ran (templating, arguments). */
-function whereInPlaybook(loc: Task["location"] | undefined): string {
-  if (!loc?.line) return "";
-  return (
-    `\n\nThe error appears to be in '${loc.file}': line ${loc.line}, column ${loc.column ?? 1}, but may\n` +
-    "be elsewhere in the file depending on the exact syntax problem."
-  );
-}
-
-function censored(r: ModuleResult): ModuleResult {
-  return {
-    censored: NO_LOG_MSG,
-    changed: !!r.changed,
-    ...(r.failed ? { failed: true } : {}),
-    ...(r.skipped ? { skipped: true } : {}),
-  };
-}
-
-/** Ansible's strategy shows a result's diff when --diff is on or the task itself says `diff: true`. */
-function showsDiff(scope: Scope, templar: Templar): boolean {
-  const own = scope.task.effective.diff;
-  return scope.run.options.diff || (own !== undefined && toBool(templar.template(own)));
-}
-
-function diffsOf(r: ModuleResult): FileDiff[] | undefined {
-  if (!r.diff) return undefined;
-  return Array.isArray(r.diff) ? r.diff : [r.diff];
-}
-
-export function hostResult(
-  host: string,
-  status: HostStatus,
-  result: ModuleResult,
-  extra: Partial<HostResult> = {},
-): HostResult {
-  return { host, status, result, ...extra };
-}
-
-/** Register, ignore_errors, notify, no_log, and the report of the task's outcome for this host. */
-function finish(scope: Scope, templar: Templar, outcome: TaskOutcome, noLog: boolean): TaskOutcome {
-  const { run, task, host } = scope;
-  const kw = task.effective;
-  if (task.register)
-    host.setFacts[task.register] = {
-      ...outcome.result,
-      ...(outcome.status === "failed" ? { failed: true } : {}),
-    };
-  if (
-    outcome.status === "unreachable" &&
-    kw.ignore_unreachable !== undefined &&
-    toBool(templar.template(kw.ignore_unreachable))
-  ) {
-    outcome.ignored = true;
-  }
-  if (
-    outcome.status === "failed" &&
-    kw.ignore_errors !== undefined &&
-    toBool(templar.template(kw.ignore_errors))
-  )
-    outcome.ignored = true;
-  if (outcome.status === "changed" || (outcome.status !== "failed" && outcome.result.changed)) {
-    for (const n of kw.notify ?? []) {
-      const name = String(templar.template(n));
-      assertHandlerExists(name, scope.play.play.handlers, task);
-      host.notified.add(name);
-      run.emit({ type: "handler_notified", host: host.name, handler: name });
-    }
-  }
-  if (outcome.result.ansible_facts && outcome.status !== "failed") {
-    Object.assign(host.setFacts, outcome.result.ansible_facts);
-    scope.play.invalidate();
-  }
-  const shown = noLog ? censored(outcome.result) : outcome.result;
-  const delegatedTo = (outcome as TaskOutcome & { delegatedTo?: string }).delegatedTo;
-  run.emit({
-    type: "host_result",
-    task: scope.info,
-    result: hostResult(host.name, outcome.status, shown, {
-      ignored: outcome.ignored,
-      loopSummary: Array.isArray(outcome.result.results) && task.loop !== undefined,
-      diff:
-        !noLog && task.loop === undefined && showsDiff(scope, templar) ? diffsOf(outcome.result) : undefined,
-      ...(delegatedTo ? { delegatedTo } : {}),
-      ...(typeof outcome.result._verbosity === "number" ? { verbosity: outcome.result._verbosity } : {}),
-    }),
-  });
-  return outcome;
 }
