@@ -50,7 +50,12 @@ class ControlLink {
     private readonly onGone: () => void,
   ) {
     const lines = new LineSplitter((line) => {
-      const reply = JSON.parse(line) as { id: number; ok?: unknown; err?: WireError };
+      let reply: { id: number; ok?: unknown; err?: WireError };
+      try {
+        reply = JSON.parse(line) as typeof reply;
+      } catch {
+        return void sock.destroy(); // not our master's speech: every pending request falls back
+      }
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
@@ -137,7 +142,8 @@ async function dialOrStart(path: string, persistS: number): Promise<Socket> {
     return await dial(path);
   } catch {
     const { file, args } = masterCommand(path, persistS);
-    const child = spawn(file, args, { detached: true, stdio: "ignore" });
+    // In "/", so that it keeps no run's working directory busy; detached, so that it outlives the run.
+    const child = spawn(file, args, { detached: true, stdio: "ignore", cwd: "/" });
     child.on("error", () => {});
     child.unref();
     const until = Date.now() + START_WAIT_MS;
