@@ -72,7 +72,7 @@ export function infraCommand(s, inventory, mode) {
 export function gradeCommand(inventory, drills = true) {
   return {
     cmd: "bin/infra",
-    args: ["check", "-i", inventory, "--lab", "10", "--repo", ".", ...(drills ? [] : ["--no-drills"])],
+    args: ["check", "-v", "-i", inventory, "--lab", "10", "--repo", ".", ...(drills ? [] : ["--no-drills"])],
     env: { PATH: NODE_FIRST_PATH },
   };
 }
@@ -104,6 +104,7 @@ export function courseCommand(roster) {
     cmd: "bin/infra",
     args: [
       "check",
+      "-v",
       "--roster",
       roster,
       "--jobs",
@@ -116,4 +117,13 @@ export function courseCommand(roster) {
     ],
     env: { PATH: NODE_FIRST_PATH },
   };
+}
+
+/**
+ * From `infra check -v`'s log: per student, how long the checks took once its hosts were connected and
+ * discovered (the issue's "after connecting"). The longest of a run's students, in seconds; undefined if none.
+ */
+export function afterConnecting(stderr) {
+  const ms = [...stderr.matchAll(/every check done (\d+) ms after connecting/g)].map((m) => Number(m[1]));
+  return ms.length ? Math.max(...ms) / 1000 : undefined;
 }

@@ -105,6 +105,8 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
       }
     }),
   );
+  const connectedAt = Date.now();
+  log(`${opts.student}: ${connected.size} host(s) connected and discovered in ${connectedAt - started} ms`);
   const facts = new Map([...connected].map(([n, c]) => [n, c.facts]));
   const discoveredVars = backupVars([...facts.values()].flatMap((f) => f.urls));
   const vars: Record<string, string> = Object.assign(
@@ -252,6 +254,7 @@ export async function gradeStudent(opts: GradeOptions): Promise<StudentReport> {
     }
   }
   const tasks = scoreTasks(defs, outcomes);
+  log(`${opts.student}: every check done ${Date.now() - connectedAt} ms after connecting`);
   return {
     student: opts.student,
     labs: defs.map((d) => d.lab),

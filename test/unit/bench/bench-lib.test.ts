@@ -12,6 +12,8 @@ import { fitLine, linearTable, linearVerdict } from "../../../bench/lib/linear.j
 import { cpuFloor, verdicts } from "../../../bench/lib/report.js";
 // @ts-expect-error plain JavaScript without types
 import { parseRecap, timed } from "../../../bench/lib/measure.js";
+// @ts-expect-error plain JavaScript without types
+import { afterConnecting } from "../../../bench/lib/scenarios.js";
 
 const points = (ys: number[], xs = [10, 25, 50]) => xs.map((x, i) => ({ x, y: ys[i]! }));
 
@@ -100,6 +102,31 @@ describe("CPU floor and verdicts", () => {
     expect(out).toEqual([
       expect.objectContaining({ met: false, found: expect.stringContaining("no less than 2.80 s") }),
     ]);
+  });
+});
+
+describe("grading after connecting", () => {
+  const s = (median: number) => ({ median, min: median, max: median, n: 1 });
+
+  it("reads the slowest student's time after connecting from infra check -v", () => {
+    const log = [
+      "check: student01: 3 host(s) connected and discovered in 310 ms",
+      "check: student01: every check done 1210 ms after connecting",
+      "check: student02: every check done 1650 ms after connecting",
+    ].join("\n");
+    expect(afterConnecting(log)).toBeCloseTo(1.65, 10);
+    expect(afterConnecting("no such line")).toBeUndefined();
+  });
+
+  it("judges the per-host target on the time after connecting, the whole run's only without it", () => {
+    const judge = (g: object) =>
+      verdicts({ targets: [], scenarios: [], gradeNoDrills: { hosts: 3, time: s(1.9), ...g } })[0];
+    expect(judge({ afterConnecting: s(1.2) })).toMatchObject({
+      met: true,
+      found: expect.stringMatching(/^0.40 s per host/),
+    });
+    expect(judge({ afterConnecting: s(1.8) })).toMatchObject({ met: false });
+    expect(judge({})).toMatchObject({ met: false, found: expect.stringContaining("connections included") });
   });
 });
 
