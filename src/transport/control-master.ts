@@ -79,6 +79,8 @@ class Master {
     });
     const onData = (chunk: Buffer) => lines.push(chunk);
     sock.on("data", onData);
+    // The server is half-open for the streams' sake: a run that ended its link is done, so end ours too.
+    sock.on("end", () => mode !== "stream" && sock.end());
     sock.on("error", () => {});
     sock.on("close", () => {
       // A run that ended without saying goodbye (killed, crashed) lets go of what it held.

@@ -125,8 +125,11 @@ describe("control master", () => {
     );
     const refused = await apply(r, {}, "hosts-wrong");
     expect(refused.code).toBe(4);
-    expect(refused.stdout).toMatch(/UNREACHABLE/);
-    expect(refused.stdout).toMatch(/host key/i);
+    const fatal = (out: string) => out.split("\n").find((l) => l.startsWith("fatal:"));
+    expect(fatal(refused.stdout)).toMatch(/UNREACHABLE: REMOTE HOST IDENTIFICATION HAS CHANGED/);
+    // Word for word what a direct connection says.
+    const direct = await apply(r, { INFRA_CONTROL_MASTER: "0" }, "hosts-wrong");
+    expect(fatal(refused.stdout)).toBe(fatal(direct.stdout));
   });
 
   it("replaces a master that was killed, and still runs when none can be started safely", async () => {
