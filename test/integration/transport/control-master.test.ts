@@ -18,7 +18,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../../src/util/exec.js";
 import { infra } from "../engine/course-helpers.js";
-import { lab, labHost } from "../lab-helpers.js";
+import { connectKept } from "../../../src/transport/control-client.js";
+import { BecomeError, CommandTimeoutError } from "../../../src/transport/errors.js";
+import { hostSettings } from "../../../src/transport/host-settings.js";
+import { lab, labConnectionVars, labHost } from "../lab-helpers.js";
 
 const PLAY = `- hosts: mysql-1
   gather_facts: false
@@ -162,5 +165,58 @@ describe("control master", () => {
     await new Promise((resolve) => setTimeout(resolve, 3500));
     expect(await masters(r.xdg)).toEqual([]);
     expect(sockets(r.xdg)).toEqual([]);
+  });
+
+  it("forwards every kind of operation, streams and errors included, as a direct connection has them", async () => {
+    const r = repo();
+    const before = process.env.XDG_RUNTIME_DIR;
+    process.env.XDG_RUNTIME_DIR = r.xdg;
+    try {
+      const settings = hostSettings("mysql-1", labConnectionVars("mysql-1"));
+      if (settings.kind !== "ssh") throw new Error("expected ssh settings");
+      const conn = await connectKept(settings.ssh, 60);
+      expect(conn.constructor.name).toBe("KeptConnection");
+      expect(await conn.exec("cat; echo err >&2; exit 3", { stdin: "in" })).toEqual({
+        rc: 3,
+        stdout: "in",
+        stderr: "err\n",
+      });
+      const root = { user: "root" };
+      expect((await conn.exec("id -u", { become: root })).stdout).toBe("0\n");
+      const bytes = Buffer.from([0, 1, 2, 255, 10]);
+      await conn.put("/tmp/infra-cm-put", bytes, { mode: "0600", become: root });
+      expect(await conn.get("/tmp/infra-cm-put", { become: root })).toEqual(bytes);
+      expect((await conn.exec("stat -c %a /tmp/infra-cm-put", { become: root })).stdout).toBe("600\n");
+      const py = await conn.python!("w(b'a')\0w(b'b')");
+      expect(py?.stdout).toBe("ab");
+      const py2 = await conn.python!("w(b'a')\0w(b'c')"); // the shared part by its id this time
+      expect(py2?.stdout).toBe("ac");
+      await expect(conn.exec("sleep 5", { timeoutMs: 300 })).rejects.toBeInstanceOf(CommandTimeoutError);
+      await expect(conn.exec("true", { become: { user: "no-such-user-x" } })).rejects.toBeInstanceOf(
+        BecomeError,
+      );
+
+      const stream = await conn.execStream("cat; echo done >&2; exit 4");
+      let out = "";
+      let err = "";
+      stream.on("data", (d: Buffer) => (out += d));
+      stream.stderr.on("data", (d: Buffer) => (err += d));
+      stream.end("through the master\n");
+      expect(await stream.exit).toEqual({ rc: 4 });
+      expect([out, err]).toEqual(["through the master\n", "done\n"]);
+
+      // sshd's own banner, through a forwarded TCP stream from the host to itself.
+      const tunnel = await conn.forward!("127.0.0.1", 22);
+      const banner = await new Promise<string>((resolve) =>
+        tunnel.once("data", (d: Buffer) => resolve(String(d))),
+      );
+      tunnel.destroy();
+      expect(banner).toMatch(/^SSH-2.0-OpenSSH/);
+      await conn.close();
+      expect(conn.alive).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.XDG_RUNTIME_DIR;
+      else process.env.XDG_RUNTIME_DIR = before;
+    }
   });
 });
