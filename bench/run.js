@@ -17,6 +17,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 if (!existsSync(join(ROOT, "dist/cli/run.js"))) {
@@ -82,7 +83,7 @@ function cpuLog(r) {
 
 /** One run of one tool; a failed run is reported and kept out of the medians. */
 async function runTool(tool, c, mode, scenario, hostCpu) {
-  const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env, hostCpu });
+  const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env, hostCpu, tool });
   const changed = recapTotal(r.recap, "changed");
   const expected = mode === "check" ? (scenario.checkExit ?? 0) : 0;
   const bad = r.code !== expected || (mode !== "converge" && changed !== 0);
@@ -105,6 +106,7 @@ async function scenarioMode(s, mode, runs) {
     const r = await timed(c.cmd, c.args, { cwd: ROOT, env: c.env });
     log(`${s.id}: converged first (untimed, ${r.seconds.toFixed(1)} s, rc ${r.code})`);
   }
+  const lastRun = { ansible: -Infinity, infra: mode === "converge" ? -Infinity : performance.now() };
   for (let i = 0; i < runs; i++) {
     const order = i % 2 ? ["infra", "ansible"] : ["ansible", "infra"];
     for (const tool of order) {
@@ -113,7 +115,15 @@ async function scenarioMode(s, mode, runs) {
         hostCpu = await hostCpuMeter(s.lab, ROOT);
       }
       const build = tool === "ansible" ? S.ansibleCommand : S.infraCommand;
+      // A re-run is one within ControlPersist of the tool's previous run, whose connections both tools' default
+      // ssh_args keep that long: where the other tool's run took longer (50 hosts), this tool runs once untimed.
+      if (mode !== "converge" && performance.now() - lastRun[tool] > S.REUSE_WINDOW_MS) {
+        const w = build(s, inventory, mode);
+        const r = await timed(w.cmd, w.args, { cwd: ROOT, env: w.env, tool });
+        log(`${s.id} ${mode} ${tool}: a run first, untimed (${r.seconds.toFixed(1)} s, rc ${r.code})`);
+      }
       const r = await runTool(tool, build(s, inventory, mode), mode, s, hostCpu);
+      lastRun[tool] = performance.now();
       times[tool].push(r.seconds);
       if (r.rssMB !== undefined) rss[tool].push(r.rssMB);
       // CPU of counted runs only, like the times.
@@ -154,7 +164,7 @@ async function grade(s, runs, label, command, hosts = s.hosts) {
   const cpu = { controller: [], hosts: [] };
   for (let i = 0; i < runs; i++) {
     const c = command(inventory);
-    const r = await timed(c.cmd, c.args, { cwd: ROOT, hostCpu });
+    const r = await timed(c.cmd, c.args, { cwd: ROOT, hostCpu, tool: "infra" });
     const after = S.afterConnecting(r.stderr);
     // Exit 1 means "not full marks" (this repository has no backup_restore.md); 2 and up mean it could not run.
     const ok = r.code === 0 || r.code === 1;

@@ -2,7 +2,8 @@
  * The connection masters a run leaves behind for the next: infra's control master (`infra __control-master`) and
  * OpenSSH's ControlMaster processes that ansible-playbook's ssh starts (`ssh: <path> [mux]`). Both detach from the
  * run, so GNU time, which sums the run's waited-for process tree, does not see them: the benchmark adds their CPU
- * time (before and after a run, from /proc) and their peak memory to the run's, for both tools alike.
+ * time (before and after a run, from /proc) and their peak memory to the run's, for both tools alike, each tool
+ * its own kind of master.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { controlSocketPath } from "../../dist/transport/control-path.js";
@@ -20,13 +21,19 @@ function read(path) {
   }
 }
 
-/** pid → {cpu seconds, peak RSS MB} of every connection master running now. */
-export function masters() {
+/**
+ * pid → {cpu seconds, peak RSS MB} of the connection masters running now: infra's (tool "infra") or OpenSSH's
+ * (tool "ansible").
+ */
+export function masters(tool) {
   const out = new Map();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     const cmdline = read(`/proc/${pid}/cmdline`)?.replace(/\0/g, " ") ?? "";
-    const ours = OUR_SOCKET !== undefined && cmdline.includes(`__control-master ${OUR_SOCKET} `);
-    if (!ours && !/^ssh: .*\[mux\]/.test(cmdline)) continue;
+    const wanted =
+      tool === "infra"
+        ? OUR_SOCKET !== undefined && cmdline.includes(`__control-master ${OUR_SOCKET} `)
+        : /^ssh: .*\[mux\]/.test(cmdline);
+    if (!wanted) continue;
     const stat = read(`/proc/${pid}/stat`);
     const status = read(`/proc/${pid}/status`);
     if (!stat || !status) continue;
@@ -39,13 +46,18 @@ export function masters() {
   return out;
 }
 
-/** What the masters spent between two snapshots (new ones in full), and the peak memory of those now running. */
+/**
+ * What the masters spent between two snapshots (new ones in full), and the peak memory of those the run started
+ * or used (new, or busy meanwhile): idle masters of other runs, e.g. of other labs, are not this run's.
+ */
 export function mastersDelta(before, after) {
   let cpu = 0;
   let rssMB = 0;
   for (const [pid, now] of after) {
-    cpu += now.cpu - (before.get(pid)?.cpu ?? 0);
-    rssMB += now.rssMB;
+    const was = before.get(pid);
+    const spent = now.cpu - (was?.cpu ?? 0);
+    cpu += spent;
+    if (!was || spent > 0) rssMB += now.rssMB;
   }
   return { cpu, rssMB };
 }

@@ -13,13 +13,14 @@ import { masters, mastersDelta } from "./masters.js";
 
 const GNU_TIME = "/usr/bin/time";
 
-export async function timed(cmd, args, { cwd, env, hostCpu } = {}) {
+/** `tool`: whose connection masters the run starts or uses ("infra" or "ansible"; masters.js). */
+export async function timed(cmd, args, { cwd, env, hostCpu, tool } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "infra-bench-"));
   const rssFile = join(dir, "rss");
   const withTime = existsSync(GNU_TIME);
   const [file, argv] = withTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, cmd, ...args]] : [cmd, args];
   const hostsBefore = hostCpu?.();
-  const mastersBefore = masters();
+  const mastersBefore = masters(tool);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
     const child = spawn(file, argv, {
@@ -38,7 +39,7 @@ export async function timed(cmd, args, { cwd, env, hostCpu } = {}) {
   });
   const seconds = (performance.now() - started) / 1000;
   const hostsAfter = hostCpu?.();
-  const background = mastersDelta(mastersBefore, masters());
+  const background = mastersDelta(mastersBefore, masters(tool));
   const hostsCpu =
     hostsBefore !== undefined && hostsAfter !== undefined ? hostsAfter - hostsBefore : undefined;
   let rssMB;

@@ -30,6 +30,12 @@ export const SCENARIOS = [
 
 export const MODES = ["converge", "noop", "check"];
 
+/**
+ * How long after a tool's run a no-op or check run still counts as its re-run: Ansible's default ControlPersist
+ * (60 s, which infra's default ssh_args share) less a margin for the run's own start.
+ */
+export const REUSE_WINDOW_MS = 50_000;
+
 /** The targets, checked against the medians. */
 export const TARGETS = [
   { scenario: "reference", mode: "noop", ratio: 20 },

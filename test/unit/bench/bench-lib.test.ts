@@ -14,6 +14,8 @@ import { cpuFloor, verdicts } from "../../../bench/lib/report.js";
 import { parseRecap, timed } from "../../../bench/lib/measure.js";
 // @ts-expect-error plain JavaScript without types
 import { afterConnecting } from "../../../bench/lib/scenarios.js";
+// @ts-expect-error plain JavaScript without types
+import { mastersDelta } from "../../../bench/lib/masters.js";
 
 const points = (ys: number[], xs = [10, 25, 50]) => xs.map((x, i) => ({ x, y: ys[i]! }));
 
@@ -127,6 +129,25 @@ describe("grading after connecting", () => {
     });
     expect(judge({ afterConnecting: s(1.8) })).toMatchObject({ met: false });
     expect(judge({})).toMatchObject({ met: false, found: expect.stringContaining("connections included") });
+  });
+});
+
+describe("connection masters", () => {
+  it("charges a run the CPU its masters spent and the memory of those it started or used, not idle ones", () => {
+    const snap = (entries: [string, number, number][]) =>
+      new Map(entries.map(([pid, cpu, rssMB]) => [pid, { cpu, rssMB }]));
+    const before = snap([
+      ["10", 1.0, 80],
+      ["11", 0.5, 5],
+    ]);
+    const after = snap([
+      ["10", 1.25, 90], // used: CPU and memory
+      ["11", 0.5, 5], // idle, another run's
+      ["12", 0.25, 70], // started by this run
+    ]);
+    const d = mastersDelta(before, after);
+    expect(d.cpu).toBeCloseTo(0.5, 10);
+    expect(d.rssMB).toBe(160);
   });
 });
 
