@@ -12,6 +12,8 @@ import { toBool } from "./truth.js";
 /** What the engine needs from the transport (the ConnectionPool). */
 export interface Connector {
   get(name: string, vars: Record<string, unknown>): Promise<Connection>;
+  /** meta: reset_connection — the host's next task logs in afresh. */
+  reset?(name: string): Promise<void>;
   closeAll(): Promise<void>;
 }
 

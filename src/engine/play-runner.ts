@@ -271,9 +271,13 @@ export class PlayRunner {
       case "clear_host_errors":
         for (const h of ps.hosts) h.failed = false;
         return;
+      case "reset_connection":
+        // Per host, as Ansible runs it: the next task logs in again and sees the account as it is now (a group
+        // just added to the login user, say), also where the connection was kept between runs.
+        await Promise.all(hosts.filter(when).map((h) => this.run.connector.reset?.(h.name)));
+        return;
       case "noop":
       case "refresh_inventory":
-      case "reset_connection":
         return;
       default:
         this.run.warn(`meta action '${action}' is not supported; ignored (${formatLocation(task.location)})`);

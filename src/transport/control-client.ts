@@ -209,6 +209,14 @@ class KeptConnection implements Connection {
     });
   }
 
+  /** The master closes the host's kept connection too, so that the next run logs in again. */
+  async reset(): Promise<void> {
+    if (this.dead) return;
+    this.dead = new UnreachableError(this.host, "connection closed");
+    await this.link.request("reset", { conn: this.id }).catch(() => {});
+    this.link.letGo();
+  }
+
   async close(): Promise<void> {
     if (this.dead) return;
     this.dead = new UnreachableError(this.host, "connection closed");

@@ -144,6 +144,13 @@ class Master {
         }
         return true;
       }
+      case "reset": {
+        // meta: reset_connection: this connection goes, for every run that holds it (as `ssh -O stop` does).
+        const kept = this.kept(req);
+        held.delete(kept.id);
+        this.forget(kept.key, kept);
+        return true;
+      }
       case "exec": {
         const opts = (req.opts ?? {}) as Record<string, unknown>;
         const stdin = b64(opts.stdin);

@@ -74,6 +74,21 @@ export class ConnectionPool {
     return opening;
   }
 
+  /**
+   * Ends host `name`'s connections for good (meta: reset_connection), kept ones included: its next use logs in
+   * afresh. Their round trips still count in `stats`.
+   */
+  async reset(name: string): Promise<void> {
+    const ending: Promise<Connection>[] = [];
+    for (const [k, p] of this.open) {
+      if (!k.startsWith(`${name}\0`)) continue;
+      this.open.delete(k);
+      this.retired.push(p);
+      ending.push(p);
+    }
+    await Promise.all(ending.map((p) => p.then((c) => (c.reset ? c.reset() : c.close())).catch(() => {})));
+  }
+
   /** Round trips and bytes over every connection opened so far. */
   async stats(): Promise<ConnectionStats> {
     const total: ConnectionStats = { roundTrips: 0, bytesSent: 0 };

@@ -83,6 +83,11 @@ export interface Connection {
   /** A stream to a unix socket on the host, opened by the login user (SSH's direct-streamlocal, as `ssh -L`). */
   forwardSocket?(path: string): Promise<Duplex>;
   close(): Promise<void>;
+  /**
+   * Ends the connection for good, one kept between runs included (Ansible's `meta: reset_connection`, which stops
+   * OpenSSH's master): the next operation logs in afresh, with the account as it is now. Without it, close does.
+   */
+  reset?(): Promise<void>;
   /** False once the connection was closed or dropped; the pool then opens a new one. */
   readonly alive: boolean;
   readonly stats: ConnectionStats;

@@ -167,6 +167,43 @@ describe("control master", () => {
     expect(sockets(r.xdg)).toEqual([]);
   });
 
+  it("meta: reset_connection logs in again, so the next task sees a group just given to the login user", async () => {
+    const r = repo();
+    const play = `- hosts: mysql-1
+  gather_facts: false
+  tasks:
+    - group: { name: infra_cm_reset }
+      become: true
+    - user: { name: ubuntu, groups: infra_cm_reset, append: true }
+      become: true
+    - meta: reset_connection
+    - command: id -Gn
+      register: g
+      changed_when: false
+    - debug:
+        msg: "GROUPS={{ g.stdout }}"
+    - command: gpasswd -d ubuntu infra_cm_reset
+      become: true
+    - group: { name: infra_cm_reset, state: absent }
+      become: true
+`;
+    writeFileSync(join(r.cwd, "reset.yml"), play);
+    for (const env of [{}, { INFRA_CONTROL_MASTER: "0" }]) {
+      const warm = await apply(r, env); // a kept connection (and login helper) from before, where kept
+      expect(warm.code).toBe(0);
+      const res = await infra(r.cwd, ["apply", "-i", "hosts", "reset.yml"], {
+        XDG_RUNTIME_DIR: r.xdg,
+        ...env,
+      });
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      expect(/GROUPS=([^"]*)/.exec(res.stdout)?.[1]?.split(" ")).toContain("infra_cm_reset");
+    }
+    // The kept connection was closed by the reset: the next run logs in afresh, then keeps that one.
+    const a = await apply(r);
+    const b = await apply(r);
+    expect(b.sshd).toBe(a.sshd);
+  });
+
   it("forwards every kind of operation, streams and errors included, as a direct connection has them", async () => {
     const r = repo();
     const before = process.env.XDG_RUNTIME_DIR;

@@ -84,6 +84,24 @@ describe("ConnectionPool", () => {
     expect(made.map((m) => m.host)).toEqual(["direct"]);
   });
 
+  it("resets a host's connection for good: reset() where it has one, close() else, and a new one next time", async () => {
+    const { c, made } = connectors();
+    const pool = new ConnectionPool({}, c);
+    const first = await pool.get("web1", {});
+    const resets: string[] = [];
+    (first as unknown as { reset: () => Promise<void> }).reset = async () => {
+      resets.push("web1");
+    };
+    const other = await pool.get("web2", {});
+    await pool.reset("web1");
+    expect(resets).toEqual(["web1"]);
+    expect(await pool.get("web1", {})).not.toBe(first);
+    expect(await pool.get("web2", {})).toBe(other);
+    expect(made.map((m) => m.host)).toEqual(["web1", "web2", "web1"]);
+    await pool.reset("web2"); // no reset(): closed
+    expect(made[1]!.closed).toBe(1);
+  });
+
   it("does not cache a failed connect", async () => {
     const fail = new Set(["h"]);
     const { c } = connectors(fail);
