@@ -122,7 +122,11 @@ class KeptConnection implements Connection {
         });
         throw this.dead;
       }
-      if (e instanceof UnreachableError) this.dead = e;
+      if (e instanceof UnreachableError) {
+        // The master's own refusals name no host: this connection's is the one to report.
+        this.dead = e.host ? e : new UnreachableError(this.host, e.reason, { hint: e.hint });
+        throw this.dead;
+      }
       throw e;
     }
   }
@@ -210,17 +214,19 @@ class KeptConnection implements Connection {
   }
 
   /** The master closes the host's kept connection too, so that the next run logs in again. */
-  async reset(): Promise<void> {
-    if (this.dead) return;
-    this.dead = new UnreachableError(this.host, "connection closed");
-    await this.link.request("reset", { conn: this.id }).catch(() => {});
-    this.link.letGo();
+  reset(): Promise<void> {
+    return this.end("reset");
   }
 
-  async close(): Promise<void> {
+  /** Lets go of the kept connection; the master keeps it for the next run. */
+  close(): Promise<void> {
+    return this.end("release");
+  }
+
+  private async end(op: "reset" | "release"): Promise<void> {
     if (this.dead) return;
     this.dead = new UnreachableError(this.host, "connection closed");
-    await this.link.request("release", { conn: this.id }).catch(() => {});
+    await this.link.request(op, { conn: this.id }).catch(() => {});
     this.link.letGo();
   }
 }

@@ -17,6 +17,7 @@ import { readdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Duplex } from "node:stream";
 import { errorToWire, Frame, frame, LineSplitter, type WireError } from "./control-wire.js";
+import { UnreachableError } from "./errors.js";
 import { connectSsh, type SshConnection, type SshOptions } from "./ssh.js";
 import type { ExecStream } from "./types.js";
 
@@ -109,7 +110,8 @@ class Master {
 
   private kept(req: Request): Kept {
     const kept = this.byId.get(String(req.conn));
-    if (!kept) throw Object.assign(new Error("no such connection"), { name: "UnreachableError" });
+    // The run names its host (control-client.ts); the master knows connections by id only.
+    if (!kept) throw new UnreachableError("", "the kept connection was reset or dropped");
     kept.lastUsed = Date.now();
     return kept;
   }
@@ -154,8 +156,7 @@ class Master {
       case "exec": {
         const opts = (req.opts ?? {}) as Record<string, unknown>;
         const stdin = b64(opts.stdin);
-        const r = await this.kept(req).conn.exec(String(req.command), { ...opts, stdin });
-        return { ...r, stdout: r.stdout };
+        return this.kept(req).conn.exec(String(req.command), { ...opts, stdin });
       }
       case "put":
         await this.kept(req).conn.put(String(req.path), b64(req.content)!, req.opts as object);
